@@ -1,0 +1,149 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    AssignmentOrder,
+    Level,
+    Official,
+    OrderLine,
+    Policy,
+    Position,
+    Role,
+    Unit,
+    UnitUserObjectPermission,
+    User,
+)
+from accounts.services import account_deactivate, account_unlock
+
+
+class NoDeleteMixin:
+    """Nothing a user did is ever deleted: deactivate, revoke or supersede instead."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "kind", "parent", "is_bma"]
+    list_filter = ["kind", "is_bma"]
+    search_fields = ["code", "name_th", "name_en"]
+    list_select_related = ["parent"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path"]
+
+
+@admin.register(Level)
+class LevelAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["code", "track", "rank", "name_th", "name_en"]
+    list_filter = ["track"]
+
+
+@admin.register(Position)
+class PositionAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name_th", "name_en", "track"]
+    search_fields = ["name_th", "name_en"]
+
+
+@admin.register(Official)
+class OfficialAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["national_id", "full_name", "position", "level", "unit", "status", "retirement_date"]
+    list_filter = ["status", "level__track"]
+    search_fields = ["national_id", "first_name", "last_name"]
+    list_select_related = ["position", "level", "unit"]
+    raw_id_fields = ["unit"]
+    readonly_fields = ["retirement_date", "created_at", "updated_at"]
+
+
+@admin.register(User)
+class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
+    list_display = ["username", "official_id", "registered_unit", "registered_position", "registered_level", "is_active", "last_login"]
+    list_filter = ["is_active", "is_superuser"]
+    search_fields = ["username", "official__national_id", "first_name", "last_name"]
+    list_select_related = ["registered_unit", "registered_position", "registered_level"]
+    raw_id_fields = ["registered_unit"]
+    readonly_fields = ["last_login", "date_joined", "deactivated_at", "deactivation_reason", "is_active"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("ข้อมูลบุคคล"), {"fields": ("official", "first_name", "last_name", "email")}),
+        (_("ข้อมูลที่ลงทะเบียน"), {"fields": ("registered_position", "registered_level", "registered_unit")}),
+        (_("สถานะ"), {"fields": ("is_active", "deactivated_at", "deactivation_reason", "is_staff", "is_superuser")}),
+        (_("วันที่สำคัญ"), {"fields": ("last_login", "date_joined")}),
+    )
+    actions = ["deactivate_selected", "unlock_selected"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "official":
+            kwargs["widget"] = admin.widgets.ForeignKeyRawIdWidget(db_field.remote_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description=_("ระงับการใช้งานบัญชีที่เลือก (ไม่ลบ)"))
+    def deactivate_selected(self, request, queryset):
+        done = 0
+        for account in queryset.filter(is_active=True).select_related("registered_unit"):
+            account_deactivate(account=account, actor=request.user, reason="ระงับโดยผู้ดูแลระบบผ่านหน้าผู้ดูแล",
+                               ip_address=request.META.get("REMOTE_ADDR"))
+            done += 1
+        messages.success(request, _("ระงับการใช้งานแล้ว %(n)d บัญชี") % {"n": done})
+
+    @admin.action(description=_("ปลดล็อกบัญชีที่เลือก"))
+    def unlock_selected(self, request, queryset):
+        for account in queryset.select_related("registered_unit"):
+            account_unlock(account=account, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+        messages.success(request, _("ปลดล็อกแล้ว"))
+
+
+@admin.register(Role)
+class RoleAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "national_scope"]
+    filter_horizontal = ["menus"]
+    readonly_fields = ["permission"]
+
+    def has_add_permission(self, request):
+        # A role needs its holding permission; new roles come through the reference data.
+        return False
+
+
+@admin.register(Policy)
+class PolicyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "role", "effective_from", "effective_to", "max_holders_per_unit"]
+    list_filter = ["role"]
+    filter_horizontal = ["allowed_positions", "minimum_levels"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    raw_id_fields = ["official", "unit"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssignmentOrder)
+class AssignmentOrderAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["number", "order_date", "issuing_unit", "signer", "revoked_at"]
+    search_fields = ["number", "signer"]
+    list_select_related = ["issuing_unit"]
+    raw_id_fields = ["issuing_unit"]
+    readonly_fields = ["recorded_by", "revoked_at", "revocation_reason"]
+    inlines = [OrderLineInline]
+
+
+@admin.register(UnitUserObjectPermission)
+class HeldRoleAdmin(admin.ModelAdmin):
+    """Read-only: roles are granted and revoked through the logged services, never edited here."""
+
+    list_display = ["user", "permission", "content_object"]
+    list_select_related = ["user", "permission", "content_object"]
+    search_fields = ["user__username", "content_object__code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

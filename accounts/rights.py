@@ -1,0 +1,217 @@
+"""What an account may do: roles held (guardian permissions on units) against roles granted (in-force order lines
+whose policies the HR record meets).
+
+Using a right needs both: held, and granted at that moment. Nothing here reads the registration data a user declared.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Level, OrderLine, Policy, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.thai import format_be_date
+
+
+def today() -> datetime.date:
+    """Today in Asia/Bangkok, the date every rule is judged on."""
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Policies
+
+
+def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = None) -> dict[int, list[Policy]]:
+    """Return {role_id: [policies in force on `on`]} with their positions and minimum levels prefetched (3 queries)."""
+    qs = Policy.objects.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on), effective_from__lte=on)
+    if role_ids is not None:
+        qs = qs.filter(role_id__in=list(role_ids))
+    qs = qs.prefetch_related(
+        Prefetch("allowed_positions", queryset=Position.objects.only("id", "name_th")),
+        Prefetch("minimum_levels", queryset=Level.objects.all()),
+    ).select_related("role")
+    by_role: dict[int, list[Policy]] = defaultdict(list)
+    for policy in qs:
+        by_role[policy.role_id].append(policy)
+    return by_role
+
+
+def policy_refusal(policy: Policy, *, position: Position | None, level: Level | None) -> str | None:
+    """Return why an official of this position and level fails the policy, in Thai, or None when it passes.
+
+    Works on prefetched positions and levels, so it costs no query.
+    """
+    since = f"ตั้งแต่วันที่ {format_be_date(policy.effective_from, long=True)}"
+    source = f" ตาม{policy.source}" if policy.source else ""
+    allowed = list(policy.allowed_positions.all())
+    if allowed and (position is None or position.pk not in {p.pk for p in allowed}):
+        names = " หรือ ".join(p.name_th for p in allowed)
+        held = position.name_th if position else "ไม่ทราบตำแหน่ง"
+        return f"บทบาท {policy.role.code} {since}{source} กำหนดให้เฉพาะตำแหน่ง {names} แต่ตำแหน่งตามทะเบียนบุคคลคือ {held}"
+    minimums = list(policy.minimum_levels.all())
+    if minimums:
+        wanted = " หรือ ".join(f"{m.name_th} ({m.code})" for m in minimums) + " ขึ้นไป"
+        held = f"{level.name_th} ({level.code})" if level else "ไม่ทราบระดับ"
+        if level is None or not any(level.is_at_least(m) for m in minimums):
+            return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับตามทะเบียนบุคคลคือ {held}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One account's rights
+
+
+@dataclass
+class RoleAtUnit:
+    role: Role
+    unit: Unit
+    held: bool = False
+    grant: OrderLine | None = None  # the latest in-force order line for this role at this unit
+    refusal: str | None = None  # the first policy the HR record fails, when granted by an order
+
+    @property
+    def granted(self) -> bool:
+        return self.grant is not None and self.refusal is None
+
+    @property
+    def effective(self) -> bool:
+        return self.held and self.granted
+
+
+@dataclass
+class AccountRights:
+    user: User
+    on: datetime.date
+    items: list[RoleAtUnit] = field(default_factory=list)
+    menus: dict[int, set[str]] = field(default_factory=dict)  # role_id -> menu codenames
+
+    @property
+    def effective(self) -> list[RoleAtUnit]:
+        return [item for item in self.items if item.effective]
+
+    @property
+    def to_grant(self) -> list[RoleAtUnit]:
+        return [item for item in self.items if item.granted and not item.held]
+
+    @property
+    def to_revoke(self) -> list[RoleAtUnit]:
+        return [item for item in self.items if item.held and not item.granted]
+
+    def has_role_at(self, role_code: str, unit: Unit) -> RoleAtUnit | None:
+        for item in self.items:
+            if item.role.code == role_code and item.unit.pk == unit.pk:
+                return item
+        return None
+
+    def menu_codenames(self) -> set[str]:
+        return set().union(*(self.menus.get(item.role.pk, set()) for item in self.effective))
+
+    def scope_for(self, menu: str) -> Scope:
+        """The units in which this account may use `menu`: each unit holding a role with it, and all below."""
+        if self.user.is_superuser:
+            return Scope(national=True)
+        roots = []
+        for item in self.effective:
+            if menu in self.menus.get(item.role.pk, set()):
+                if item.role.national_scope:
+                    return Scope(national=True)
+                roots.append(item.unit)
+        return Scope(roots=roots)
+
+
+def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRights:
+    """Compare the roles an account holds with those its in-force orders grant, in a fixed number of queries."""
+    on = on or today()
+    rights = AccountRights(user=user, on=on)
+    if not user.is_authenticated or not user.is_active:
+        return rights
+    items: dict[tuple[int, int], RoleAtUnit] = {}
+    held = UnitUserObjectPermission.objects.filter(user=user, permission__role__isnull=False).select_related(
+        "permission__role", "content_object"
+    )
+    for row in held:
+        role = row.permission.role
+        items[(role.pk, row.content_object_id)] = RoleAtUnit(role=role, unit=row.content_object, held=True)
+    official = user.official if user.official_id else None
+    if official is not None:
+        lines = (
+            OrderLine.objects.in_force(on)
+            .filter(official=official)
+            .select_related("order", "role", "unit")
+            .latest_first()
+        )
+        for line in lines:
+            item = items.setdefault((line.role_id, line.unit_id), RoleAtUnit(role=line.role, unit=line.unit))
+            item.grant = item.grant or line  # latest_first: the first line seen is the latest
+        policies = policies_in_force(on=on, role_ids={role_id for role_id, _ in items})
+        for item in items.values():
+            if item.grant is None:
+                continue
+            for policy in policies.get(item.role.pk, []):
+                item.refusal = policy_refusal(policy, position=official.position, level=official.level)
+                if item.refusal:
+                    break
+    rights.items = sorted(items.values(), key=lambda i: (i.unit.path, i.role.code))
+    menus: dict[int, set[str]] = defaultdict(set)
+    for role_id, codename in Role.menus.through.objects.filter(role_id__in={k[0] for k in items}).values_list(
+        "role_id", "permission__codename"
+    ):
+        menus[role_id].add(codename)
+    rights.menus = dict(menus)
+    return rights
+
+
+def cached_account_rights(user: User) -> AccountRights:
+    """account_rights for today, computed once per request (the user object lives for one request)."""
+    cached = getattr(user, "_account_rights", None)
+    if cached is None or cached.on != today():
+        cached = account_rights(user)
+        user._account_rights = cached
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scope
+
+
+@dataclass
+class Scope:
+    """A set of subtrees of the unit tree, or the whole country."""
+
+    roots: list[Unit] = field(default_factory=list)
+    national: bool = False
+
+    def __bool__(self) -> bool:
+        return self.national or bool(self.roots)
+
+    def contains(self, unit: Unit | None) -> bool:
+        if unit is None:
+            return self.national
+        return self.national or any(unit.is_within(root) for root in self.roots)
+
+    def filter(self, qs: QuerySet, unit_field: str) -> QuerySet:
+        """Restrict `qs` to rows whose `unit_field` (a path to a Unit) lies in the scope."""
+        if self.national:
+            return qs
+        if not self.roots:
+            return qs.none()
+        condition = Q()
+        for root in self.roots:
+            condition |= Q(**{f"{unit_field}__path__startswith": root.path})
+        return qs.filter(condition)
+
+    def units(self) -> QuerySet[Unit]:
+        if self.national:
+            return Unit.objects.all()
+        if not self.roots:
+            return Unit.objects.none()
+        condition = Q()
+        for root in self.roots:
+            condition |= Q(path__startswith=root.path)
+        return Unit.objects.filter(condition)

@@ -1,0 +1,92 @@
+"""Writes on accounts and roles. Each service checks its own preconditions and logs what it changed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import Role, Unit, UnitUserObjectPermission, User
+from accounts.rights import Scope
+from events.services import event_record
+
+ACCOUNT_ALREADY_INACTIVE = "บัญชีนี้ถูกระงับการใช้งานแล้ว"
+REASON_REQUIRED = "กรุณาระบุเหตุผล"
+OUT_OF_SCOPE = "บัญชีนี้อยู่นอกขอบเขตหน่วยงานของท่าน"
+
+
+def role_grant(*, account: User, role: Role, unit: Unit, actor: User | None, reason: str, ip_address: str | None = None) -> bool:
+    """Make `account` hold `role` at `unit`. Return False when it already did."""
+    with transaction.atomic():
+        if UnitUserObjectPermission.objects.filter(user=account, permission=role.permission, content_object=unit).exists():
+            return False
+        assign_perm(role.permission, account, unit)
+        event_record(
+            action="accounts.role.granted", actor=actor, target=account, unit=unit, ip_address=ip_address,
+            data={"role": role.code, "unit": unit.code, "reason": reason},
+        )
+    return True
+
+
+def role_revoke(*, account: User, role: Role, unit: Unit, actor: User | None, reason: str, ip_address: str | None = None) -> bool:
+    """Withdraw `role` at `unit` from `account`. Return False when it did not hold it."""
+    with transaction.atomic():
+        if not UnitUserObjectPermission.objects.filter(user=account, permission=role.permission, content_object=unit).exists():
+            return False
+        remove_perm(role.permission, account, unit)
+        event_record(
+            action="accounts.role.revoked", actor=actor, target=account, unit=unit, ip_address=ip_address,
+            data={"role": role.code, "unit": unit.code, "reason": reason},
+        )
+    return True
+
+
+@transaction.atomic
+def account_deactivate(
+    *, account: User, actor: User | None, reason: str, scope: Scope | None = None, ip_address: str | None = None
+) -> User:
+    """Stop an account from logging in and withdraw every role it holds. Nothing is deleted.
+
+    `scope`, when given, is the caller's: an account outside it is refused (the views pass the caller's scope).
+    """
+    if scope is not None and not scope.contains(account.registered_unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    if not reason.strip():
+        raise ValidationError(REASON_REQUIRED)
+    if not account.is_active:
+        raise ValidationError(ACCOUNT_ALREADY_INACTIVE)
+    held = list(
+        UnitUserObjectPermission.objects.filter(user=account, permission__role__isnull=False).select_related(
+            "permission__role", "content_object"
+        )
+    )
+    UnitUserObjectPermission.objects.filter(pk__in=[row.pk for row in held]).delete()
+    account.is_active = False
+    account.deactivated_at = timezone.now()
+    account.deactivation_reason = reason.strip()
+    account.save(update_fields=["is_active", "deactivated_at", "deactivation_reason"])
+    event_record(
+        action="accounts.account.deactivated", actor=actor, target=account, unit=account.registered_unit,
+        ip_address=ip_address,
+        data={
+            "reason": account.deactivation_reason,
+            "withdrawn_roles": [f"{row.permission.role.code}@{row.content_object.code}" for row in held],
+            "before": {"is_active": True},
+            "after": {"is_active": False},
+        },
+    )
+    return account
+
+
+@transaction.atomic
+def account_unlock(*, account: User, actor: User | None, scope: Scope | None = None, ip_address: str | None = None) -> int:
+    """Clear the failed logins that locked `account`; return how many were cleared."""
+    from axes.utils import reset  # axes imports the user model at import time
+
+    if scope is not None and not scope.contains(account.registered_unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    cleared = reset(username=account.username)
+    event_record(action="accounts.login.unlocked", actor=actor, target=account, unit=account.registered_unit,
+                 ip_address=ip_address, data={"cleared_attempts": cleared})
+    return cleared

@@ -1,0 +1,62 @@
+"""Template filters for Thai display: Buddhist Era dates, masked national IDs, baht."""
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+from accounts.national_id import format_national_id, mask_national_id
+from accounts.thai import baht_in_words, format_be_date
+
+register = template.Library()
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def be_date(value):
+    """15 มิ.ย. 2569"""
+    return format_be_date(_local(value))
+
+
+@register.filter
+def be_date_long(value):
+    """15 มิถุนายน 2569"""
+    return format_be_date(_local(value), long=True)
+
+
+@register.filter
+def be_datetime(value):
+    """15 มิ.ย. 2569 14:05"""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{format_be_date(value)} {value:%H:%M}"
+
+
+@register.filter
+def national_id(value):
+    return format_national_id(value or "")
+
+
+@register.filter
+def masked_national_id(value):
+    return mask_national_id(value or "")
+
+
+@register.filter
+def baht(value):
+    """1,234.50"""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def baht_words(value):
+    return baht_in_words(Decimal(value))

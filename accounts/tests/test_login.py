@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from events.models import Event
+
+PASSWORD = "correct-horse-2569"
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_login_page_is_thai(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "เข้าสู่ระบบ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_third_failure_locks_and_not_before(client):
+    account = UserFactory()
+    assert login(client, account.username, "wrong-1").status_code == 200  # form shown again
+    assert login(client, account.username, "wrong-2").status_code == 200
+    third = login(client, account.username, "wrong-3")
+    assert third.status_code == 429
+    assert "บัญชีถูกล็อก" in third.content.decode()
+    assert Event.objects.filter(action="accounts.login.locked").count() == 1
+    assert Event.objects.filter(action="accounts.login.failed").count() == 3
+
+
+@pytest.mark.django_db
+def test_two_failures_then_right_password_logs_in(client):
+    account = UserFactory()
+    login(client, account.username, "wrong-1")
+    login(client, account.username, "wrong-2")
+    response = login(client, account.username, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_locked_user_stays_locked_with_the_right_password(client):
+    account = UserFactory()
+    for attempt in range(3):
+        login(client, account.username, f"wrong-{attempt}")
+    response = login(client, account.username, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_unlock_lets_the_user_in_again(client):
+    from accounts.services import account_unlock
+
+    account = UserFactory()
+    for attempt in range(3):
+        login(client, account.username, f"wrong-{attempt}")
+    account_unlock(account=account, actor=None)
+    assert login(client, account.username, PASSWORD).status_code == 302
+    assert Event.objects.filter(action="accounts.login.unlocked").exists()
+
+
+@pytest.mark.django_db
+def test_inactive_account_cannot_log_in(client):
+    account = UserFactory(is_active=False)
+    assert login(client, account.username, PASSWORD).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_session_expires_after_thirty_idle_minutes(client, settings):
+    account = UserFactory()
+    login(client, account.username, PASSWORD)
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert client.session.get_expiry_age() == 30 * 60
+
+
+@pytest.mark.django_db
+def test_logout_needs_post(client):
+    account = UserFactory()
+    client.force_login(account)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_change_is_logged(client):
+    account = UserFactory()
+    client.force_login(account)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": "a-much-longer-2569-pass", "new_password2": "a-much-longer-2569-pass"},
+    )
+    assert response.status_code == 302
+    assert Event.objects.filter(action="accounts.password.changed", actor=account).exists()

@@ -1,0 +1,64 @@
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+
+
+def menu_links(html: str) -> list[str]:
+    nav = html.split('<nav aria-label="เมนูหลัก">', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+@pytest.mark.django_db
+def test_home_shows_name_unit_and_level(client, make_account):
+    account = make_account("ISV_USER", level_code="K2", first_name="สมหญิง")
+    client.force_login(account)
+    html = client.get(reverse("home")).content.decode()
+    assert "สมหญิง" in html
+    assert "ที่ทำการปกครองอำเภอเมืองสกลนคร" in html
+    assert "ชำนาญการ (K2)" in html
+
+
+@pytest.mark.django_db
+def test_profile_shows_the_order_behind_each_right(client, make_account):
+    account = make_account("ISV_FEE_RECEIPT")
+    client.force_login(account)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert "ออกใบเสร็จรับเงินค่าธรรมเนียมอื่น" in html
+    assert "คำสั่งที่" in html
+
+
+@pytest.mark.django_db
+def test_profile_query_count_does_not_grow_with_orders(client, make_account, django_assert_max_num_queries):
+    from accounts.tests.factories import OrderLineFactory, role
+
+    account = make_account("ISV_USER")
+    client.force_login(account)
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("accounts:profile"))
+    for _ in range(15):
+        OrderLineFactory(official=account.official, role=role("ISV_FEE_RECEIPT"))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("accounts:profile"))
+
+
+@pytest.mark.django_db
+def test_admin_changelists_all_load(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    for model, model_admin in admin.site._registry.items():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_english_switch(client, make_account):
+    client.force_login(make_account("ISV_USER"))
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Log out" in html

@@ -1,0 +1,69 @@
+"""Fixtures shared by every app's tests: reference data, fast hashing, and accounts built from orders."""
+
+import datetime
+import os
+
+import pytest
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from accounts.reference_data import reference_data_load
+
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request, django_db_blocker):
+    """Keep the reference data present for every test that touches the database.
+
+    Transactional tests flush every table when they end, so the data is loaded again after them.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(names & {"transactional_db", "live_server"})
+    from accounts.models import Unit
+    from accounts.reference_data import reference_data_load
+
+    if transactional:
+        def reload_after_flush():
+            with django_db_blocker.unblock():
+                if not Unit.objects.exists():
+                    reference_data_load()
+
+        request.addfinalizer(reload_after_flush)
+        request.getfixturevalue("transactional_db")
+        if not Unit.objects.exists():
+            reference_data_load()
+    else:
+        request.getfixturevalue("db")
+
+
+@pytest.fixture
+def today():
+    from accounts.rights import today as bangkok_today
+
+    return bangkok_today()
+
+
+@pytest.fixture
+def make_account():
+    """Build an official, their account, an order granting `roles` at `unit`, and the held roles. See factories."""
+    from accounts.tests.factories import account_with_roles
+
+    return account_with_roles
+
+
+@pytest.fixture
+def long_ago():
+    return datetime.date(2020, 1, 1)

@@ -1,0 +1,35 @@
+"""The closed vocabulary of things that can happen. An unregistered action is a programming error."""
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_ACTIONS = {
+    "accounts.login.succeeded": _("เข้าสู่ระบบ"),
+    "accounts.login.failed": _("เข้าสู่ระบบไม่สำเร็จ"),
+    "accounts.login.locked": _("บัญชีถูกล็อกเพราะใส่รหัสผ่านผิด"),
+    "accounts.login.unlocked": _("ปลดล็อกบัญชี"),
+    "accounts.logout": _("ออกจากระบบ"),
+    "accounts.password.changed": _("เปลี่ยนรหัสผ่าน"),
+    "accounts.registry.imported": _("นำเข้าข้อมูลทะเบียน"),
+    "accounts.account.deactivated": _("ระงับการใช้งานบัญชี"),
+    "accounts.account.reactivated": _("เปิดใช้งานบัญชีอีกครั้ง"),
+    "accounts.account.moved": _("ย้ายบัญชีไปหน่วยงานใหม่"),
+    "accounts.change_request.filed": _("ยื่นคำขอเปลี่ยนแปลงข้อมูล"),
+    "accounts.change_request.approved": _("อนุมัติคำขอเปลี่ยนแปลงข้อมูล"),
+    "accounts.change_request.rejected": _("ไม่อนุมัติคำขอเปลี่ยนแปลงข้อมูล"),
+    "accounts.leaver_report.filed": _("รายงานผู้พ้นจากหน้าที่"),
+    "accounts.leaver_report.accepted": _("รับรายงานผู้พ้นจากหน้าที่"),
+    "accounts.leaver_report.returned": _("ส่งคืนรายงานผู้พ้นจากหน้าที่"),
+    "accounts.order.recorded": _("บันทึกคำสั่งมอบหมาย"),
+    "accounts.order.revoked": _("ยกเลิกคำสั่งมอบหมาย"),
+    "accounts.role.granted": _("ให้สิทธิ์"),
+    "accounts.role.revoked": _("ถอนสิทธิ์"),
+    "accounts.policy.changed": _("แก้ไขเงื่อนไขสิทธิ์"),
+    "audit.round.opened": _("เปิดรอบการตรวจสอบ"),
+    "audit.round.decided": _("บันทึกผลการตรวจสอบ"),
+    "audit.report.exported": _("ส่งออกรายงาน"),
+    "receipts.receipt.issued": _("ออกใบเสร็จรับเงิน"),
+    "receipts.receipt.voided": _("ยกเลิกใบเสร็จรับเงิน"),
+    "receipts.receipt.refused": _("ปฏิเสธการออกใบเสร็จตามเงื่อนไขสิทธิ์"),
+    "receipts.trial.purged": _("ลบใบเสร็จช่วงทดลอง"),
+    "receipts.payin_slip.created": _("ออกใบแจ้งการชำระเงิน"),
+}
