@@ -38,7 +38,7 @@ class Unit(models.Model):
         PROVINCE = "province", _("ที่ทำการปกครองจังหวัด")
         DISTRICT = "district", _("ที่ทำการปกครองอำเภอ")
 
-    code = models.CharField(_("รหัส"), max_length=16, unique=True)
+    code = models.CharField(_("รหัส"), max_length=32, unique=True)
     kind = models.CharField(_("ประเภท"), max_length=16, choices=Kind)
     name_th = models.CharField(_("ชื่อภาษาไทย"), max_length=200)
     name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=200)

@@ -7,7 +7,7 @@ from stdnum.th import pin
 
 from accounts.thai import thai_digits_to_arabic
 
-INVALID_NATIONAL_ID = _("The national ID must be 13 digits with a valid check digit.")
+INVALID_NATIONAL_ID = _("เลขประจำตัวประชาชนต้องมี 13 หลักและเลขตรวจสอบ (หลักสุดท้าย) ถูกต้อง")
 
 
 def normalize_national_id(value: str) -> str:

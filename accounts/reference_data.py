@@ -18,6 +18,15 @@ from accounts.models import Level, Policy, Position, Role, Unit
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 BANGKOK_CODE = "10"
 
+# Other apps add the reference data they own (e.g. fee types) from their AppConfig.ready(); accounts imports none of them.
+_EXTRA_LOADERS: list = []
+
+
+def register_reference_loader(loader) -> None:
+    """Register `loader(directory: Path, summary: LoadSummary)`, run inside reference_data_load's transaction."""
+    if loader not in _EXTRA_LOADERS:
+        _EXTRA_LOADERS.append(loader)
+
 
 @dataclass
 class LoadSummary:
@@ -166,4 +175,6 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadSummary:
     _upsert(Position, reference["positions"], "name_th", summary)
     roles = _load_roles(reference, summary)
     _load_policies(reference, roles, summary)
+    for loader in _EXTRA_LOADERS:
+        loader(directory, summary)
     return summary

@@ -3,6 +3,7 @@
 One module for every machine: development, tests, CI and production differ only in environment variables.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -77,7 +78,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 30})
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("SQLITE_TEST_NAME", default=str(BASE_DIR / "test-db.sqlite3"))
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
+        # A file (threaded tests need one), named per process so that parallel runs do not share it.
+        "SQLITE_TEST_NAME", default=str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

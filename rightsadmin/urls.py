@@ -16,6 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("receipts/", include("receipts.urls")),
     path("admin/", admin.site.urls),
 ]
 
