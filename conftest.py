@@ -67,3 +67,23 @@ def make_account():
 @pytest.fixture
 def long_ago():
     return datetime.date(2020, 1, 1)
+
+
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing_service(reason: str) -> None:
+    """Skip on a developer's machine; in CI a missing service is an error, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"CI must provide this: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_marked_services(request):
+    if request.node.get_closest_marker("postgresql"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            missing_service("needs PostgreSQL: set DATABASE_URL=postgres://... (the SQLite pass of CI deselects it)")
