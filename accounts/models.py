@@ -382,3 +382,9 @@ class OrderLine(models.Model):
 
     def is_in_force(self, on: datetime.date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def precedence(self) -> tuple:
+        """Sort key of the spec's "latest" line: effective_from, then order_date, then the order number (123/2569
+        compares as year 2569, number 123, not as text)."""
+        number, _, year = self.order.number.partition("/")
+        return (self.effective_from, self.order.order_date, int(year or 0), int(number or 0), self.pk or 0)

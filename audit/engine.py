@@ -1,0 +1,262 @@
+"""The audit engine: every flag of the circular for every active account in a scope, as of a date.
+
+Set-based: a fixed number of queries whatever the number of accounts (the accounts, their in-force order lines,
+their held roles, the policies, and the quota counts), then one pass in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import Official, OrderLine, Role, Unit, UnitUserObjectPermission, User
+from accounts.rights import Scope, policies_in_force, policy_refusal
+from accounts.thai import format_be_date
+
+UNKNOWN_PERSON = "UNKNOWN_PERSON"
+NO_ORDER = "NO_ORDER"
+POSITION_MISMATCH = "POSITION_MISMATCH"
+LEVEL_MISMATCH = "LEVEL_MISMATCH"
+UNIT_MISMATCH = "UNIT_MISMATCH"
+EXCESS_ROLE = "EXCESS_ROLE"
+POLICY_VIOLATION = "POLICY_VIOLATION"
+QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+RETIRED_ACTIVE = "RETIRED_ACTIVE"
+TRANSFERRED_ACTIVE = "TRANSFERRED_ACTIVE"
+SEPARATED_ACTIVE = "SEPARATED_ACTIVE"
+DORMANT = "DORMANT"
+
+FLAG_CODES = [
+    UNKNOWN_PERSON, NO_ORDER, POSITION_MISMATCH, LEVEL_MISMATCH, UNIT_MISMATCH, EXCESS_ROLE, POLICY_VIOLATION,
+    QUOTA_EXCEEDED, RETIRED_ACTIVE, TRANSFERRED_ACTIVE, SEPARATED_ACTIVE, DORMANT,
+]
+
+FLAG_LABELS = {
+    UNKNOWN_PERSON: "ไม่พบในทะเบียนบุคคล",
+    NO_ORDER: "ไม่มีคำสั่งมอบหมาย",
+    POSITION_MISMATCH: "ตำแหน่งไม่ตรงกับคำสั่ง",
+    LEVEL_MISMATCH: "ระดับไม่ตรงกับคำสั่ง",
+    UNIT_MISMATCH: "หน่วยงานไม่ตรงกับคำสั่ง",
+    EXCESS_ROLE: "ถือสิทธิ์เกินคำสั่ง",
+    POLICY_VIOLATION: "ขัดเงื่อนไขสิทธิ์",
+    QUOTA_EXCEEDED: "ผู้ถือสิทธิ์เกินจำนวน",
+    RETIRED_ACTIVE: "เกษียณแล้วแต่ยังใช้งาน",
+    TRANSFERRED_ACTIVE: "ย้ายแล้วแต่ยังใช้งาน",
+    SEPARATED_ACTIVE: "พ้นจากราชการแล้วแต่ยังใช้งาน",
+    DORMANT: "ไม่ได้เข้าใช้งานเกิน 90 วัน",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    explanation: str  # what is wrong, in words a reviewer can act on
+    remedy: str  # what to do about it
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS[self.code]
+
+
+@dataclass
+class AccountAudit:
+    account: User
+    latest_line: OrderLine | None = None
+    in_force_lines: list[OrderLine] = field(default_factory=list)
+    held: list[tuple[Role, Unit]] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def official(self) -> Official | None:
+        return self.account.official
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({flag.code for flag in self.flags})
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.flags
+
+
+def _order_ref(line: OrderLine) -> str:
+    return f"คำสั่งที่ {line.order.number}"
+
+
+def _last_login_date(account: User) -> datetime.date | None:
+    return timezone.localdate(account.last_login) if account.last_login else None
+
+
+class _Context:
+    """Everything the flags need beyond the accounts themselves, loaded once per audit run."""
+
+    def __init__(self, *, as_of: datetime.date, national_ids, user_ids):
+        self.as_of = as_of
+        self.roles = {role.pk: role for role in Role.objects.select_related("permission")}
+        self.role_by_permission = {role.permission_id: role for role in self.roles.values()}
+        self.lines: dict[str, list[OrderLine]] = defaultdict(list)
+        for line in (
+            OrderLine.objects.in_force(as_of)
+            .filter(official__national_id__in=national_ids)
+            .select_related("order", "official", "unit", "position", "level")
+            .latest_first()
+        ):
+            line.role = self.roles[line.role_id]
+            self.lines[line.official.national_id].append(line)
+        for lines in self.lines.values():
+            lines.sort(key=OrderLine.precedence, reverse=True)
+        self.held: dict[int, list[tuple[Role, Unit]]] = defaultdict(list)
+        for row in (
+            UnitUserObjectPermission.objects.filter(user_id__in=user_ids, permission__role__isnull=False)
+            .select_related("content_object")
+            .order_by("content_object__path", "permission_id")
+        ):
+            self.held[row.user_id].append((self.role_by_permission[row.permission_id], row.content_object))
+        self.policies = policies_in_force(on=as_of)
+        self.over_quota = self._over_quota()
+
+    def _over_quota(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """{(role_id, unit_id): (holders, limit)} for every unit where more active accounts hold a role than allowed."""
+        limits = {}
+        for role_id, policies in self.policies.items():
+            caps = [p.max_holders_per_unit for p in policies if p.max_holders_per_unit is not None]
+            if caps:
+                limits[self.roles[role_id].permission_id] = (role_id, min(caps))
+        if not limits:
+            return {}
+        counts = (
+            UnitUserObjectPermission.objects.filter(permission_id__in=limits, user__is_active=True)
+            .values("permission_id", "content_object_id")
+            .annotate(holders=Count("user_id", distinct=True))
+        )
+        over = {}
+        for row in counts:
+            role_id, limit = limits[row["permission_id"]]
+            if row["holders"] > limit:
+                over[(role_id, row["content_object_id"])] = (row["holders"], limit)
+        return over
+
+
+def _flags_for(audit: AccountAudit, ctx: _Context) -> list[Flag]:
+    account, official, as_of = audit.account, audit.account.official, ctx.as_of
+    flags: list[Flag] = []
+    if official is None:
+        flags.append(Flag(
+            UNKNOWN_PERSON,
+            f"เลขประจำตัวประชาชนของบัญชี {account.username} ไม่พบในทะเบียนบุคคล",
+            "ตรวจสอบเลขประจำตัวประชาชนกับทะเบียนประวัติ หากไม่ใช่บุคลากรของหน่วยงาน ให้รายงานเพื่อระงับการใช้งาน",
+        ))
+    latest = audit.latest_line
+    if latest is None:
+        flags.append(Flag(
+            NO_ORDER,
+            f"ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ {format_be_date(as_of, long=True)}",
+            "ขอสำเนาคำสั่งมอบหมายให้ปฏิบัติหน้าที่และบันทึกเข้าระบบ หรือถอนสิทธิ์ทั้งหมดของบัญชีนี้",
+        ))
+    else:
+        ref = _order_ref(latest)
+        checks = (
+            (POSITION_MISMATCH, "ตำแหน่ง", account.registered_position, latest.position),
+            (LEVEL_MISMATCH, "ระดับ", account.registered_level, latest.level),
+            (UNIT_MISMATCH, "หน่วยงาน", account.registered_unit, latest.unit),
+        )
+        for code, what, registered, ordered in checks:
+            if registered is None or registered.pk != ordered.pk:
+                shown = registered.name_th if registered is not None else "ไม่ได้ลงทะเบียน"
+                flags.append(Flag(
+                    code,
+                    f"{what}ที่ลงทะเบียน ({shown}) ไม่ตรงกับ{ref} ({ordered.name_th})",
+                    f"ให้ผู้ใช้งานยื่นคำขอเปลี่ยนแปลงข้อมูล{what}ให้ตรงกับ{ref}",
+                ))
+    granted = {(line.role_id, line.unit_id) for line in audit.in_force_lines}
+    for role, unit in audit.held:
+        if (role.pk, unit.pk) not in granted:
+            flags.append(Flag(
+                EXCESS_ROLE,
+                f"ถือสิทธิ์ {role.code} ({role.name_th}) ที่{unit.display_name} โดยไม่มีคำสั่งมอบหมายที่มีผล",
+                "ถอนสิทธิ์นี้ หรือบันทึกคำสั่งมอบหมายที่ให้สิทธิ์นี้",
+            ))
+        if official is not None:
+            for policy in ctx.policies.get(role.pk, []):
+                refusal = policy_refusal(policy, position=official.position, level=official.level)
+                if refusal:
+                    flags.append(Flag(POLICY_VIOLATION, refusal, f"ถอนสิทธิ์ {role.code} จากบัญชีนี้"))
+                    break
+        if (role.pk, unit.pk) in ctx.over_quota:
+            holders, limit = ctx.over_quota[(role.pk, unit.pk)]
+            flags.append(Flag(
+                QUOTA_EXCEEDED,
+                f"{unit.display_name} มีผู้ถือสิทธิ์ {role.code} {holders} คน เกินกว่าที่กำหนด {limit} คน",
+                f"คงผู้ถือสิทธิ์ไว้ไม่เกิน {limit} คนตามคำสั่ง และถอนสิทธิ์ผู้ที่เกิน",
+            ))
+    if official is not None:
+        if official.status == Official.Status.RETIRED or (official.retirement_date and as_of > official.retirement_date):
+            when = f" (เกษียณอายุราชการเมื่อ {format_be_date(official.retirement_date, long=True)})" if official.retirement_date else ""
+            flags.append(Flag(
+                RETIRED_ACTIVE, f"ผู้ใช้งานเกษียณอายุราชการแล้ว{when} แต่บัญชียังใช้งานได้",
+                "รายงานผู้พ้นจากหน้าที่ต่อสำนักการสอบสวนและนิติการเพื่อจำหน่ายออกจากระบบ",
+            ))
+        if official.status == Official.Status.TRANSFERRED:
+            flags.append(Flag(
+                TRANSFERRED_ACTIVE, "ทะเบียนบุคคลระบุว่าย้ายไปปฏิบัติราชการที่อื่นแล้ว แต่บัญชียังใช้งานได้",
+                "รายงานผู้พ้นจากหน้าที่ หรือย้ายบัญชีไปหน่วยงานใหม่ตามคำสั่ง",
+            ))
+        if official.status in (Official.Status.RESIGNED, Official.Status.DECEASED):
+            flags.append(Flag(
+                SEPARATED_ACTIVE, f"ทะเบียนบุคคลระบุว่า{official.get_status_display()}แล้ว แต่บัญชียังใช้งานได้",
+                "รายงานผู้พ้นจากหน้าที่เพื่อระงับการใช้งานบัญชี",
+            ))
+    last_login = _last_login_date(account)
+    dormant_after = settings.DORMANT_AFTER_DAYS
+    if last_login is None or last_login < as_of - datetime.timedelta(days=dormant_after):
+        since = f"ตั้งแต่ {format_be_date(last_login, long=True)}" if last_login else "เลย"
+        flags.append(Flag(
+            DORMANT, f"ไม่ได้เข้าใช้งาน{since} (เกิน {dormant_after} วัน)",
+            "ยืนยันกับผู้ใช้งานว่ายังต้องใช้บัญชีนี้ หากไม่ใช้แล้วให้ระงับการใช้งาน",
+        ))
+    return flags
+
+
+def accounts_in_scope(scope: Scope):
+    """Active accounts whose registered unit lies in the scope, with everything the flags read in one query."""
+    return scope.filter(User.objects.filter(is_active=True), "registered_unit").select_related(
+        "registered_unit", "registered_position", "registered_level", "official__position", "official__level",
+        "official__unit",
+    )
+
+
+def _audit(accounts_qs, *, as_of: datetime.date) -> list[AccountAudit]:
+    accounts = list(accounts_qs.order_by("registered_unit__code", "username"))
+    ctx = _Context(
+        as_of=as_of,
+        national_ids=accounts_qs.filter(official__isnull=False).values("official_id"),
+        user_ids=accounts_qs.values("pk"),
+    )
+    audits = []
+    for account in accounts:
+        lines = ctx.lines.get(account.official_id, []) if account.official is not None else []
+        audit = AccountAudit(
+            account=account, latest_line=lines[0] if lines else None, in_force_lines=lines, held=ctx.held.get(account.pk, [])
+        )
+        audit.flags = _flags_for(audit, ctx)
+        audits.append(audit)
+    return audits
+
+
+def audit_accounts(*, scope: Scope, as_of: datetime.date) -> list[AccountAudit]:
+    """Audit every active account whose registered unit is in `scope`, sorted by unit code then username."""
+    return _audit(accounts_in_scope(scope), as_of=as_of)
+
+
+def audit_account(*, account: User, as_of: datetime.date) -> AccountAudit:
+    """Audit one account (active or not), e.g. for its page."""
+    qs = User.objects.filter(pk=account.pk).select_related(
+        "registered_unit", "registered_position", "registered_level", "official__position", "official__level",
+        "official__unit",
+    )
+    return _audit(qs, as_of=as_of)[0]
