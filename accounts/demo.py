@@ -20,8 +20,10 @@ from accounts.rights import today
 DEMO_PASSWORD = "demo-pass-2569"
 DEMO_PROVINCES = ("47", "49")
 
-FIRST_NAMES = [
+MALE_NAMES = [
     "สมชาย", "สมศักดิ์", "ประเสริฐ", "วิชัย", "สุริยา", "อนุชา", "ธีรพงษ์", "กิตติศักดิ์", "ณัฐพล", "พงศกร", "ศุภชัย", "จักรพันธ์",
+]
+FEMALE_NAMES = [
     "สุดารัตน์", "วิไลวรรณ", "กาญจนา", "อรุณี", "นภาพร", "ปิยะนุช", "รัตนาภรณ์", "ศิริพร", "จันทร์เพ็ญ", "พรทิพย์", "มณีรัตน์", "อัมพร",
 ]
 LAST_NAMES = [
@@ -72,10 +74,12 @@ class _World:
 
     def official(self, unit: Unit, position: str, level: str, *, age: int | None = None, status=Official.Status.ACTIVE,
                  first_name: str | None = None) -> Official:
+        first_name = first_name or self.random.choice(MALE_NAMES + FEMALE_NAMES)
+        title = "นาย" if first_name in MALE_NAMES else self.random.choice(["นาง", "นางสาว"])
         official = Official(
             national_id=self.national_id(unit.code[:2] if unit.code.isdigit() else "10"),
-            title=self.random.choice(["นาย", "นาง", "นางสาว"]),
-            first_name=first_name or self.random.choice(FIRST_NAMES),
+            title=title,
+            first_name=first_name,
             last_name=self.random.choice(LAST_NAMES),
             position=self.positions[position], level=self.levels[level], unit=unit, status=status,
             birth_date=self.birth_date(age=age or self.random.randint(28, 55)),
