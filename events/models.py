@@ -20,6 +20,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("หัวสายบันทึกเหตุการณ์")
 
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
 
 class Event(models.Model):
     seq = models.PositiveBigIntegerField(_("ลำดับ"), unique=True)

@@ -25,7 +25,7 @@ def _jsonable(value):
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.timezone.utc).isoformat()
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -38,7 +38,7 @@ def _jsonable(value):
 def _content(event: Event) -> dict:
     return {
         "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(datetime.timezone.utc).isoformat(),
+        "occurred_at": event.occurred_at.astimezone(datetime.UTC).isoformat(),
         "actor": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,
@@ -95,21 +95,60 @@ def event_record(
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int
-    problem: str
+    kind: str  # one of BREAK_KINDS
+    problem: str  # in Thai, for the person running the check
+
+    def __str__(self) -> str:
+        return f"#{self.seq}: {self.problem}"
 
 
-def event_chain_verify(*, batch_size: int = 5000) -> ChainBreak | None:
-    """Walk the chain in order; return the first entry that was altered, removed or inserted, or None if intact."""
-    expected_seq, prev_hash = 1, GENESIS_HASH
+ALTERED, REMOVED, INSERTED, REMOVED_OR_ALTERED, ANCHOR_MISMATCH = (
+    "altered", "removed", "inserted", "removed_or_altered", "anchor_mismatch",
+)
+BREAK_KINDS = (ALTERED, REMOVED, INSERTED, REMOVED_OR_ALTERED, ANCHOR_MISMATCH)
+
+
+def event_chain_verify(*, batch_size: int = 5000, anchor: tuple[int, str] | None = None) -> ChainBreak | None:
+    """Walk the chain in order; return the first entry that was altered, removed or inserted, or None if intact.
+
+    `anchor` is a (seq, hash) pair written down earlier outside the database (printed by verify_event_log): it also
+    catches a chain recomputed from some entry onwards, which the chain alone cannot tell from the real one.
+    """
+    expected_seq, prev_hash, before_prev = 1, GENESIS_HASH, None
+    anchor_seen = anchor is None
     for event in Event.objects.order_by("seq").iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
-            return ChainBreak(expected_seq, f"entry {expected_seq} is missing (next is {event.seq})")
+            missing = f"{expected_seq}" if event.seq == expected_seq + 1 else f"{expected_seq}–{event.seq - 1}"
+            return ChainBreak(expected_seq, REMOVED, f"รายการลำดับที่ {missing} ถูกลบออก (รายการถัดมาคือลำดับที่ {event.seq})")
         if event.prev_hash != prev_hash:
-            return ChainBreak(event.seq, "does not follow the previous entry (removed or inserted before it)")
+            if before_prev is not None and event.prev_hash == before_prev:
+                # The entry after it still points past it: the previous entry was slipped in.
+                return ChainBreak(event.seq - 1, INSERTED, f"รายการลำดับที่ {event.seq - 1} ถูกแทรกเข้ามา (รายการที่ {event.seq} ไม่ได้ต่อจากรายการนี้)")
+            return ChainBreak(
+                event.seq, REMOVED_OR_ALTERED,
+                f"รายการลำดับที่ {event.seq} ไม่ได้ต่อจากรายการที่ {event.seq - 1}: มีรายการระหว่างกันถูกลบ หรือรายการที่ {event.seq - 1} ถูกแก้ไข",
+            )
         if event_hash(prev_hash=prev_hash, event=event) != event.hash:
-            return ChainBreak(event.seq, "its content was altered")
-        expected_seq, prev_hash = expected_seq + 1, event.hash
+            return ChainBreak(event.seq, ALTERED, f"เนื้อหาของรายการลำดับที่ {event.seq} ถูกแก้ไข")
+        if anchor is not None and event.seq == anchor[0]:
+            if event.hash != anchor[1]:
+                return ChainBreak(event.seq, ANCHOR_MISMATCH, f"รายการลำดับที่ {event.seq} ไม่ตรงกับค่าที่จดไว้ (ห่วงโซ่ถูกคำนวณใหม่)")
+            anchor_seen = True
+        expected_seq, before_prev, prev_hash = expected_seq + 1, prev_hash, event.hash
+    if not anchor_seen:
+        return ChainBreak(anchor[0], REMOVED, f"ไม่พบรายการลำดับที่ {anchor[0]} ที่จดไว้")
     head = ChainHead.objects.filter(pk=1).first()
-    if head and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        return ChainBreak(expected_seq, "the newest entries were removed")
+    last_seq = expected_seq - 1
+    if head is not None and head.seq > last_seq:
+        return ChainBreak(last_seq + 1, REMOVED, f"รายการล่าสุดถูกลบออก (ควรมีถึงลำดับที่ {head.seq} แต่มีถึง {last_seq})")
+    if head is not None and head.seq < last_seq:
+        return ChainBreak(head.seq + 1, INSERTED, f"รายการลำดับที่ {head.seq + 1} ถึง {last_seq} ถูกเพิ่มต่อท้ายนอกระบบ")
+    if head is not None and head.seq == last_seq and head.hash != prev_hash:
+        return ChainBreak(last_seq, ALTERED, f"รายการล่าสุด (ลำดับที่ {last_seq}) ไม่ตรงกับหัวสาย")
     return None
+
+
+def event_chain_head() -> tuple[int, str]:
+    """The newest (seq, hash), to write down outside the database as an anchor for later checks."""
+    head = ChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
