@@ -32,4 +32,12 @@ EVENT_ACTIONS = {
     "receipts.receipt.refused": _("ปฏิเสธการออกใบเสร็จตามเงื่อนไขสิทธิ์"),
     "receipts.trial.purged": _("ลบใบเสร็จช่วงทดลอง"),
     "receipts.payin_slip.created": _("ออกใบแจ้งการชำระเงิน"),
+    "api.token.created": _("สร้างโทเค็น API"),
+    "api.token.revoked": _("เพิกถอนโทเค็น API"),
+    "receipts.office.updated": _("เปลี่ยนการตั้งค่าหน่วยงานออกใบเสร็จ (ช่วงทดลอง/รหัสผู้รับชำระ)"),
+    "receipts.report.exported": _("ส่งออกรายงานสรุปการรับเงิน"),
+    "accounts.change_request.withdrawn": _("ถอนคำขอเปลี่ยนแปลงข้อมูล"),
+    "audit.round.closed": _("ปิดรอบการตรวจสอบ"),
+    "audit.round.reminded": _("ส่งอีเมลเตือนรอบการตรวจสอบ"),
+    "events.log.exported": _("ส่งออกบันทึกเหตุการณ์"),
 }
