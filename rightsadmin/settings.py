@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "receipts",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +183,42 @@ CONTENT_SECURITY_POLICY = {
 # Domain settings.
 RETIREMENT_AGE = env.int("RETIREMENT_AGE", default=60)
 DORMANT_AFTER_DAYS = env.int("DORMANT_AFTER_DAYS", default=90)
+
+# The JSON API (api/): personal tokens or the browser session, one rate per token, errors as {"code", "detail"}.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.ApiSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.str("API_TOKEN_RATE", default="600/min"),
+        "api_session": env.str("API_SESSION_RATE", default="600/min"),
+        "api_anonymous": env.str("API_ANONYMOUS_RATE", default="60/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "rightsadmin API",
+    "DESCRIPTION": "API ของระบบตรวจสอบสิทธิ์ผู้ใช้งาน กรมการปกครอง: ใช้บริการและสิทธิ์ชุดเดียวกับหน้าจอ",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

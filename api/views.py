@@ -1,0 +1,74 @@
+"""The JSON API. Views only translate HTTP into the same selectors and services as the screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.rights import AccountRights, Scope, cached_account_rights, today
+from accounts.selectors import account_with_registry
+from api.permissions import menu_scope, unit_in_scope
+from api.serializers import AuditQuerySerializer, AuditRowSerializer, MeSerializer
+from audit.report import REPORT_COLUMNS, audit_report_rows
+
+
+@dataclass
+class Me:
+    account: User
+    rights: AccountRights
+
+    @property
+    def full_name(self) -> str:
+        if self.account.official is not None:
+            return self.account.official.full_name
+        return self.account.get_full_name()
+
+    @property
+    def menus(self) -> list[str]:
+        return sorted(self.rights.menu_codenames())
+
+
+class MeView(APIView):
+    @extend_schema(
+        operation_id="me_retrieve",
+        tags=["บัญชีผู้ใช้งาน"],
+        summary="บัญชีของผู้เรียก หน่วยงาน และสิทธิ์",
+        description="ข้อมูลที่ลงทะเบียน ข้อมูลตามทะเบียนบุคคล และสิทธิ์แต่ละบทบาท (ถือ / ได้รับมอบหมาย / ใช้ได้จริง) ณ วันนี้",
+        responses=MeSerializer,
+    )
+    def get(self, request):
+        account = account_with_registry(pk=request.user.pk)
+        return Response(MeSerializer(Me(account=account, rights=cached_account_rights(request.user))).data)
+
+
+class AuditReportView(GenericAPIView):
+    serializer_class = AuditRowSerializer
+
+    @extend_schema(
+        operation_id="audit_list",
+        tags=["ตรวจสอบสิทธิ์"],
+        summary="รายงานผลการตรวจสอบสิทธิ์ (audit report)",
+        description=(
+            "หนึ่งแถวต่อบัญชีที่ใช้งานอยู่ในขอบเขต เรียงตามรหัสหน่วยงานแล้วชื่อผู้ใช้งาน ต้องมีเมนูตรวจสอบสิทธิ์ผู้ใช้งาน "
+            "(menu_review_accounts); หน่วยงานนอกขอบเขตของผู้เรียกได้ 404"
+        ),
+        parameters=[AuditQuerySerializer],
+        responses=AuditRowSerializer(many=True),
+    )
+    def get(self, request):
+        scope = menu_scope(request, "menu_review_accounts")
+        query = AuditQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if code := query.validated_data.get("unit"):
+            scope = Scope(roots=[unit_in_scope(scope, code)])
+        as_of = query.validated_data.get("as_of") or today()
+        rows = [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in audit_report_rows(scope=scope, as_of=as_of)]
+        for row in rows:
+            row["flags"] = row["flags"].split(";") if row["flags"] else []
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
