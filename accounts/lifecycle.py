@@ -1,0 +1,485 @@
+"""The account lifecycle: change requests, leaver reports and deactivation, transfers, assignment orders.
+
+Every service takes the caller's scope (from `accounts.rights`) and refuses what lies outside it, checks the state it
+starts from, and records what it changed, old and new values, in the event log inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import (
+    AssignmentOrder,
+    ChangeRequest,
+    LeaverReport,
+    Level,
+    Official,
+    OrderLine,
+    Position,
+    Role,
+    Unit,
+    UnitUserObjectPermission,
+    User,
+)
+from accounts.rights import Scope, account_rights, today
+from accounts.services import OUT_OF_SCOPE, REASON_REQUIRED, account_deactivate, role_grant, role_revoke
+from accounts.thai import format_be_date
+from events.services import event_record
+
+ACCOUNT_INACTIVE = "บัญชีนี้ถูกระงับการใช้งานแล้ว"
+CR_ONLY_OWN = "ยื่นคำขอเปลี่ยนแปลงข้อมูลได้เฉพาะข้อมูลของบัญชีตนเอง"
+CR_NOTHING_TO_CHANGE = "ข้อมูลที่ขอแก้ไขตรงกับข้อมูลที่ลงทะเบียนอยู่แล้ว ไม่มีสิ่งใดต้องเปลี่ยน"
+CR_ALREADY_PENDING = "มีคำขอที่รอพิจารณาอยู่แล้ว กรุณารอผลหรือถอนคำขอเดิมก่อน"
+CR_NOT_PENDING = "คำขอนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว"
+CR_OWN_DECISION = "ผู้ยื่นคำขอไม่สามารถพิจารณาคำขอของตนเองได้"
+LEAVER_NONE_SELECTED = "กรุณาเลือกบัญชีที่จะรายงานอย่างน้อยหนึ่งบัญชี"
+LEAVER_FUTURE_DATE = "วันที่พ้นจากหน้าที่ต้องไม่เป็นวันในอนาคต"
+LEAVER_ALREADY_PENDING = "บัญชี {username} มีรายงานที่รอส่วนกลางพิจารณาอยู่แล้ว"
+LEAVER_ACCOUNT_INACTIVE = "บัญชี {username} ถูกระงับการใช้งานแล้ว"
+LEAVER_OUT_OF_SCOPE = "บัญชี {username} อยู่นอกขอบเขตหน่วยงานของท่าน"
+LEAVER_NOT_PENDING = "รายงาน #{pk} ไม่อยู่ในสถานะรอพิจารณาแล้ว"
+CENTRAL_ONLY = "เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่พิจารณารายงานผู้พ้นจากหน้าที่ได้"
+MOVE_LINE_NOT_IN_FORCE = "รายการในคำสั่งนี้ไม่มีผล ณ วันนี้"
+MOVE_LINE_OTHER_PERSON = "รายการในคำสั่งนี้ไม่ได้ระบุผู้ถือบัญชีนี้"
+MOVE_SAME_UNIT = "บัญชีนี้ลงทะเบียนอยู่ที่หน่วยงานนี้แล้ว"
+ORDER_DUPLICATE = "หน่วยงานนี้มีคำสั่งเลขที่ {number} บันทึกไว้แล้ว"
+ORDER_NO_LINES = "คำสั่งต้องมีรายการอย่างน้อยหนึ่งรายการ"
+ORDER_ALREADY_REVOKED = "คำสั่งนี้ถูกยกเลิกแล้ว"
+ORDER_UNIT_OUT_OF_SCOPE = "หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้"
+
+
+def _require_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise ValidationError(REASON_REQUIRED)
+    return reason.strip()
+
+
+def _registration(account: User) -> dict[str, str | None]:
+    """The registration data as text for the event log: readable even after the reference data changes."""
+    return {
+        "position": account.registered_position.name_th if account.registered_position_id else None,
+        "level": account.registered_level.code if account.registered_level_id else None,
+        "unit": account.registered_unit.code if account.registered_unit_id else None,
+    }
+
+
+def _lock_account(account: User) -> User:
+    return (
+        User.objects.select_for_update(of=("self",))
+        .select_related("registered_position", "registered_level", "registered_unit")
+        .get(pk=account.pk)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Change requests
+
+
+@transaction.atomic
+def change_request_file(
+    *,
+    account: User,
+    filed_by: User,
+    position: Position,
+    level: Level,
+    unit: Unit,
+    order_number: str,
+    order_date: datetime.date,
+    attachment: File | None = None,
+    note: str = "",
+    ip_address: str | None = None,
+) -> ChangeRequest:
+    """File the holder's request to correct their own registration data."""
+    if filed_by.pk != account.pk:
+        raise PermissionDenied(CR_ONLY_OWN)
+    account = _lock_account(account)
+    if not account.is_active:
+        raise ValidationError(ACCOUNT_INACTIVE)
+    if (account.registered_position_id, account.registered_level_id, account.registered_unit_id) == (
+        position.pk, level.pk, unit.pk
+    ):
+        raise ValidationError(CR_NOTHING_TO_CHANGE)
+    if ChangeRequest.objects.filter(account=account, status=ChangeRequest.Status.PENDING).exists():
+        raise ValidationError(CR_ALREADY_PENDING)
+    request = ChangeRequest(
+        account=account, filed_by=filed_by, position=position, level=level, unit=unit,
+        order_number=order_number.strip(), order_date=order_date, note=note.strip(),
+    )
+    if attachment is not None:
+        request.attachment = attachment
+    request.full_clean(exclude=["attachment"])
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:  # a second request filed at the same moment
+        raise ValidationError(CR_ALREADY_PENDING) from None
+    event_record(
+        action="accounts.change_request.filed", actor=filed_by, target=account, unit=account.registered_unit,
+        ip_address=ip_address,
+        data={
+            "change_request": request.pk,
+            "current": _registration(account),
+            "requested": {"position": position.name_th, "level": level.code, "unit": unit.code},
+            "order": {"number": request.order_number, "date": order_date},
+        },
+    )
+    return request
+
+
+def _lock_pending_request(change_request: ChangeRequest) -> ChangeRequest:
+    locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related(
+        "position", "level", "unit", "account"
+    ).get(pk=change_request.pk)
+    if locked.status != ChangeRequest.Status.PENDING:
+        raise ValidationError(CR_NOT_PENDING)
+    return locked
+
+
+@transaction.atomic
+def change_request_withdraw(*, change_request: ChangeRequest, actor: User, ip_address: str | None = None) -> ChangeRequest:
+    """The holder takes back a request nobody has decided yet."""
+    if actor.pk != change_request.account_id:
+        raise PermissionDenied(CR_ONLY_OWN)
+    change_request = _lock_pending_request(change_request)
+    change_request.status = ChangeRequest.Status.WITHDRAWN
+    change_request.decided_at = timezone.now()
+    change_request.save(update_fields=["status", "decided_at", "updated_at"])
+    event_record(
+        action="accounts.change_request.withdrawn", actor=actor, target=change_request.account,
+        unit=change_request.account.registered_unit, ip_address=ip_address,
+        data={"change_request": change_request.pk},
+    )
+    return change_request
+
+
+@transaction.atomic
+def change_request_decide(
+    *,
+    change_request: ChangeRequest,
+    actor: User,
+    approve: bool,
+    reason: str,
+    scope: Scope,
+    ip_address: str | None = None,
+) -> ChangeRequest:
+    """Approve (the registration data takes the requested values) or reject (a reason is required).
+
+    `scope` is the actor's scope for deciding change requests; it must cover the account's registered unit. Nobody
+    decides their own request. Approval keeps the overwritten values on the request and in the event log.
+    """
+    change_request = _lock_pending_request(change_request)
+    account = _lock_account(change_request.account)
+    if not scope.contains(account.registered_unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    if actor.pk in (account.pk, change_request.filed_by_id):
+        raise PermissionDenied(CR_OWN_DECISION)
+    reason = (reason or "").strip()
+    if not approve:
+        reason = _require_reason(reason)
+    elif not account.is_active:
+        raise ValidationError(ACCOUNT_INACTIVE)
+    before = _registration(account)
+    change_request.decided_by = actor
+    change_request.decided_at = timezone.now()
+    change_request.decision_reason = reason
+    fields = ["status", "decided_by", "decided_at", "decision_reason", "updated_at"]
+    if approve:
+        change_request.status = ChangeRequest.Status.APPROVED
+        change_request.previous_position_id = account.registered_position_id
+        change_request.previous_level_id = account.registered_level_id
+        change_request.previous_unit_id = account.registered_unit_id
+        fields += ["previous_position", "previous_level", "previous_unit"]
+        account.registered_position = change_request.position
+        account.registered_level = change_request.level
+        account.registered_unit = change_request.unit
+        account.save(update_fields=["registered_position", "registered_level", "registered_unit"])
+    else:
+        change_request.status = ChangeRequest.Status.REJECTED
+    change_request.save(update_fields=fields)
+    data = {"change_request": change_request.pk, "reason": reason}
+    if approve:
+        data |= {"before": before, "after": _registration(account)}
+    event_record(
+        action="accounts.change_request.approved" if approve else "accounts.change_request.rejected",
+        actor=actor, target=account, unit=change_request.previous_unit or account.registered_unit,
+        ip_address=ip_address, data=data,
+    )
+    return change_request
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leavers
+
+
+@transaction.atomic
+def leaver_report_file(
+    *,
+    accounts: Sequence[User],
+    reason: str,
+    left_on: datetime.date,
+    actor: User,
+    scope: Scope,
+    evidence: File | None = None,
+    note: str = "",
+    ip_address: str | None = None,
+) -> list[LeaverReport]:
+    """Report one or many accounts whose holders left; the central bureau decides. All of them, or none.
+
+    `scope` is the actor's scope for reporting leavers. Raises one ValidationError naming every refused account.
+    """
+    if not accounts:
+        raise ValidationError(LEAVER_NONE_SELECTED)
+    if reason not in LeaverReport.Reason.values:
+        raise ValidationError(f"เหตุที่พ้นจากหน้าที่ไม่ถูกต้อง: {reason}")
+    if left_on > today():
+        raise ValidationError(LEAVER_FUTURE_DATE)
+    locked = list(
+        User.objects.select_for_update(of=("self",)).select_related("registered_unit")
+        .filter(pk__in=[a.pk for a in accounts]).order_by("username")
+    )
+    pending = set(
+        LeaverReport.objects.filter(account__in=locked, status=LeaverReport.Status.PENDING).values_list("account_id", flat=True)
+    )
+    errors = []
+    for account in locked:
+        if not scope.contains(account.registered_unit):
+            errors.append(LEAVER_OUT_OF_SCOPE.format(username=account.username))
+        elif not account.is_active:
+            errors.append(LEAVER_ACCOUNT_INACTIVE.format(username=account.username))
+        elif account.pk in pending:
+            errors.append(LEAVER_ALREADY_PENDING.format(username=account.username))
+    if errors:
+        raise ValidationError(errors)
+    reports = []
+    stored_name = None
+    for account in locked:
+        report = LeaverReport(
+            account=account, reason=reason, left_on=left_on, note=note.strip(), reported_by=actor,
+            unit=account.registered_unit,
+        )
+        if evidence is not None and stored_name is None:
+            report.evidence = evidence
+        elif stored_name:
+            report.evidence.name = stored_name  # one scan for the whole batch, stored once
+        report.save()
+        stored_name = stored_name or (report.evidence.name if report.evidence else None)
+        event_record(
+            action="accounts.leaver_report.filed", actor=actor, target=account, unit=account.registered_unit,
+            ip_address=ip_address,
+            data={"leaver_report": report.pk, "reason": reason, "left_on": left_on, "note": report.note},
+        )
+        reports.append(report)
+    return reports
+
+
+def _require_central(scope: Scope) -> None:
+    if not scope.national:
+        raise PermissionDenied(CENTRAL_ONLY)
+
+
+@transaction.atomic
+def leaver_reports_accept(
+    *, reports: Sequence[LeaverReport], actor: User, scope: Scope, ip_address: str | None = None
+) -> int:
+    """Deactivate the accounts of these pending reports (never delete them). All of them, or none.
+
+    `scope` is the actor's scope for deactivating accounts, which must be national (the central bureau).
+    """
+    _require_central(scope)
+    locked = list(
+        LeaverReport.objects.select_for_update(of=("self",)).select_related("account__registered_unit")
+        .filter(pk__in=[r.pk for r in reports]).order_by("pk")
+    )
+    not_pending = [LEAVER_NOT_PENDING.format(pk=r.pk) for r in locked if r.status != LeaverReport.Status.PENDING]
+    if not_pending:
+        raise ValidationError(not_pending)
+    for report in locked:
+        reason_text = (
+            f"{report.get_reason_display()} ตั้งแต่วันที่ {format_be_date(report.left_on, long=True)}"
+            f" ตามรายงานผู้พ้นจากหน้าที่ #{report.pk}"
+        )
+        deactivated = report.account.is_active
+        if deactivated:
+            account_deactivate(account=report.account, actor=actor, reason=reason_text, scope=scope, ip_address=ip_address)
+        report.status = LeaverReport.Status.ACCEPTED
+        report.decided_by = actor
+        report.decided_at = timezone.now()
+        report.decision_reason = reason_text if deactivated else f"{reason_text} (บัญชีถูกระงับไว้ก่อนแล้ว)"
+        report.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+        event_record(
+            action="accounts.leaver_report.accepted", actor=actor, target=report.account, unit=report.unit,
+            ip_address=ip_address, data={"leaver_report": report.pk, "deactivated": deactivated},
+        )
+    return len(locked)
+
+
+@transaction.atomic
+def leaver_report_return(
+    *, report: LeaverReport, actor: User, reason: str, scope: Scope, ip_address: str | None = None
+) -> LeaverReport:
+    """Send a report back to the office that filed it, with the reason; the account stays as it is."""
+    _require_central(scope)
+    reason = _require_reason(reason)
+    report = LeaverReport.objects.select_for_update(of=("self",)).select_related("account").get(pk=report.pk)
+    if report.status != LeaverReport.Status.PENDING:
+        raise ValidationError(LEAVER_NOT_PENDING.format(pk=report.pk))
+    report.status = LeaverReport.Status.RETURNED
+    report.decided_by = actor
+    report.decided_at = timezone.now()
+    report.decision_reason = reason
+    report.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    event_record(
+        action="accounts.leaver_report.returned", actor=actor, target=report.account, unit=report.unit,
+        ip_address=ip_address, data={"leaver_report": report.pk, "reason": reason},
+    )
+    return report
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A transfer inside the department: the account follows its holder to the new unit under a new order
+
+
+@transaction.atomic
+def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, ip_address: str | None = None) -> User:
+    """Move `account` to the unit of `line` (an in-force line naming its holder), and its roles with it.
+
+    `scope` is the actor's scope for recording orders; it must cover the new unit. Roles held at other units are
+    revoked, and those the in-force lines grant at the new unit (policies permitting) are granted, each logged.
+    """
+    line = OrderLine.objects.select_related("order", "official", "unit", "position", "level").get(pk=line.pk)
+    if not scope.contains(line.unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    account = _lock_account(account)
+    if not account.is_active:
+        raise ValidationError(ACCOUNT_INACTIVE)
+    if line.official.national_id != account.official_id:
+        raise ValidationError(MOVE_LINE_OTHER_PERSON)
+    if line.order.revoked_at is not None or not line.is_in_force(today()):
+        raise ValidationError(MOVE_LINE_NOT_IN_FORCE)
+    if account.registered_unit_id == line.unit_id:
+        raise ValidationError(MOVE_SAME_UNIT)
+    before = _registration(account)
+    old_unit = account.registered_unit
+    account.registered_unit, account.registered_position, account.registered_level = line.unit, line.position, line.level
+    account.save(update_fields=["registered_unit", "registered_position", "registered_level"])
+    why = f"ย้ายไป{line.unit.display_name} ตามคำสั่งที่ {line.order.number}"
+    revoked, granted = [], []
+    for row in UnitUserObjectPermission.objects.filter(user=account, permission__role__isnull=False).exclude(
+        content_object=line.unit
+    ).select_related("permission__role", "content_object"):
+        role_revoke(account=account, role=row.permission.role, unit=row.content_object, actor=actor, reason=why,
+                    ip_address=ip_address)
+        revoked.append(f"{row.permission.role.code}@{row.content_object.code}")
+    for item in account_rights(account).to_grant:
+        if item.unit.pk == line.unit_id:
+            role_grant(account=account, role=item.role, unit=item.unit, actor=actor, reason=why, ip_address=ip_address)
+            granted.append(f"{item.role.code}@{item.unit.code}")
+    event_record(
+        action="accounts.account.moved", actor=actor, target=account, unit=line.unit, ip_address=ip_address,
+        data={
+            "order": line.order.number, "order_line": line.pk, "from_unit": old_unit.code if old_unit else None,
+            "before": before, "after": _registration(account), "revoked": revoked, "granted": granted,
+        },
+    )
+    return account
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Assignment orders
+
+
+@dataclass(frozen=True)
+class OrderLineInput:
+    official: Official
+    role: Role
+    unit: Unit
+    position: Position
+    level: Level
+    effective_from: datetime.date
+    effective_to: datetime.date | None = None
+
+
+@transaction.atomic
+def order_record(
+    *,
+    number: str,
+    order_date: datetime.date,
+    issuing_unit: Unit,
+    signer: str,
+    lines: Sequence[OrderLineInput],
+    actor: User,
+    scope: Scope,
+    scan: File | None = None,
+    ip_address: str | None = None,
+) -> AssignmentOrder:
+    """Record a written assignment order and its lines. Rights follow from it only through sync (explicit, logged).
+
+    `scope` is the actor's scope for recording orders: it must cover the issuing unit and every line's unit.
+    """
+    errors = []
+    for unit in {issuing_unit, *(line.unit for line in lines)}:
+        if not scope.contains(unit):
+            errors.append(ORDER_UNIT_OUT_OF_SCOPE.format(unit=unit.display_name))
+    if errors:
+        raise PermissionDenied(" ".join(sorted(errors)))
+    if not lines:
+        raise ValidationError(ORDER_NO_LINES)
+    number = number.strip()
+    if AssignmentOrder.objects.filter(issuing_unit=issuing_unit, number=number).exists():
+        raise ValidationError(ORDER_DUPLICATE.format(number=number))
+    order = AssignmentOrder(number=number, order_date=order_date, issuing_unit=issuing_unit, signer=signer.strip(),
+                            recorded_by=actor)
+    if scan is not None:
+        order.scan = scan
+    order.full_clean(exclude=["scan"])
+    order.save()
+    rows = []
+    for index, line in enumerate(lines, start=1):
+        row = OrderLine(order=order, official=line.official, role=line.role, unit=line.unit, position=line.position,
+                        level=line.level, effective_from=line.effective_from, effective_to=line.effective_to)
+        try:
+            row.full_clean(exclude=["order"])
+        except ValidationError as exc:
+            raise ValidationError([f"รายการที่ {index}: {message}" for message in exc.messages]) from None
+        rows.append(row)
+    OrderLine.objects.bulk_create(rows)
+    event_record(
+        action="accounts.order.recorded", actor=actor, target=order, target_label=f"คำสั่งที่ {order.number}",
+        unit=issuing_unit, ip_address=ip_address,
+        data={
+            "number": order.number, "order_date": order_date, "signer": order.signer,
+            "lines": [
+                {"national_id": line.official.national_id, "role": line.role.code, "unit": line.unit.code,
+                 "position": line.position.name_th, "level": line.level.code, "from": line.effective_from,
+                 "to": line.effective_to}
+                for line in lines
+            ],
+        },
+    )
+    return order
+
+
+@transaction.atomic
+def order_revoke(*, order: AssignmentOrder, actor: User, reason: str, scope: Scope, ip_address: str | None = None) -> AssignmentOrder:
+    """Revoke an order recorded in error or withdrawn; its lines stop granting anything. Nothing is deleted."""
+    reason = _require_reason(reason)
+    order = AssignmentOrder.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=order.pk)
+    if not scope.contains(order.issuing_unit):
+        raise PermissionDenied(ORDER_UNIT_OUT_OF_SCOPE.format(unit=order.issuing_unit.display_name))
+    if order.revoked_at is not None:
+        raise ValidationError(ORDER_ALREADY_REVOKED)
+    order.revoked_at = timezone.now()
+    order.revocation_reason = reason
+    order.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
+    event_record(
+        action="accounts.order.revoked", actor=actor, target=order, target_label=f"คำสั่งที่ {order.number}",
+        unit=order.issuing_unit, ip_address=ip_address, data={"reason": reason},
+    )
+    return order
