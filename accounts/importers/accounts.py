@@ -1,0 +1,299 @@
+"""The `accounts` file: logins, the registration data each person declared, and the roles each login holds.
+
+Held roles and this import
+--------------------------
+The domain says held roles change only by an explicit, logged step, never as a side effect of an import. The
+`accounts` file *is* such a step: it is the explicit statement of what each account holds in the system it comes
+from (the interchange spec: "`roles` the role codes the account holds now"). So importing it sets each listed
+account's held roles (guardian object permissions, `UnitUserObjectPermission`, permission = `role.permission`,
+content_object = the account's registered unit) to exactly the file's `roles`: holdings the file does not name are
+withdrawn, at whatever unit they were held. The import's single event (`accounts.registry.imported`) records every
+holding added and removed as (account, role, unit). Accounts the file does not list are left alone. The `officials`
+and `orders` imports never touch holdings.
+
+Other decisions
+---------------
+- `official` is set from `national_id` even when the HR record lacks that ID: that is the audit's UNKNOWN_PERSON
+  flag, not an import error. Within one file a username or a national ID may appear only once.
+- A new account gets an unusable password: the person activates it; no password is ever sent.
+- `is_active` false on an active account records when and why it stopped (`deactivated_at`, reason); true again
+  clears them. `last_login` is an ISO date-time, read in Asia/Bangkok when it carries no offset; a file without
+  the column keeps the stored one, an empty cell means "never logged in".
+- A national-scope role (CENTRAL_ADMIN) can be set only by an importer with national scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.importers.core import (
+    ABSENT,
+    STAGE_WRITE,
+    WRITE_BATCH,
+    Action,
+    Progress,
+    RegistryImporter,
+    RowCells,
+    chunked,
+    fetch_in_chunks,
+)
+from accounts.importers.values import (
+    CellError,
+    boolean_value,
+    code_value,
+    datetime_value,
+    national_id_value,
+    username_value,
+)
+from accounts.models import Level, Official, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.national_id import format_national_id
+
+# Compared one by one to tell an update from an unchanged row.
+_COMPARED = ("official_id", "registered_position_id", "registered_level_id", "registered_unit_id", "is_active", "last_login")
+_FIELD_NAMES = {
+    "official_id": "official", "registered_position_id": "registered_position", "registered_level_id": "registered_level",
+    "registered_unit_id": "registered_unit", "is_active": "is_active", "last_login": "last_login",
+}
+# One clock skew's worth of slack: a login "tomorrow" in Bangkok is a typing mistake.
+_FUTURE_SLACK = datetime.timedelta(days=1)
+
+
+@dataclass(slots=True)
+class AccountRow:
+    row: int
+    username: str
+    national_id: str
+    position: Position
+    level: Level
+    unit: Unit
+    is_active: bool
+    last_login: Any  # aware datetime, None, or ABSENT to keep the stored one
+    roles: list[Role]
+
+    def values(self) -> dict[str, Any]:
+        values = {
+            "official_id": self.national_id,
+            "registered_position_id": self.position.pk,
+            "registered_level_id": self.level.pk,
+            "registered_unit_id": self.unit.pk,
+            "is_active": self.is_active,
+        }
+        if self.last_login is not ABSENT:
+            values["last_login"] = self.last_login
+        return values
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    username: str
+    role: str
+    unit: str
+
+    def as_list(self) -> list[str]:
+        return [self.username, self.role, self.unit]
+
+
+class AccountsImporter(RegistryImporter):
+    kind = "accounts"
+    columns = (
+        "username", "national_id", "registered_position", "registered_level", "registered_unit_code", "is_active",
+        "last_login", "roles",
+    )
+    optional_columns = frozenset({"last_login"})
+    column_labels = {
+        "username": "ชื่อผู้ใช้", "national_id": "เลขประจำตัวประชาชน", "registered_position": "ตำแหน่งที่ลงทะเบียน",
+        "registered_level": "ระดับที่ลงทะเบียน", "registered_unit_code": "รหัสหน่วยงานที่ลงทะเบียน",
+        "is_active": "ใช้งานอยู่", "last_login": "เข้าสู่ระบบล่าสุด", "roles": "บทบาทที่ถือ",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.now = timezone.now()
+        self.existing: dict[str, User] = {}
+        self.held: dict[int, dict[tuple[int, int], int]] = {}  # user pk -> {(permission, unit): holding pk}
+        self.names: dict[str, tuple[str, str]] = {}  # national ID -> (first name, last name) from the HR record
+        self._to_create: list[AccountRow] = []
+        self._to_update: list[tuple[User, dict[str, Any], AccountRow]] = []
+        self._add: list[tuple[AccountRow, Role]] = []
+        self._remove: list[tuple[int, Holding]] = []
+        self.added: list[Holding] = []
+        self.removed: list[Holding] = []
+        self.deactivated: list[str] = []
+        self.reactivated: list[str] = []
+
+    def _roles(self, value) -> list[Role]:
+        roles: list[Role] = []
+        unknown = []
+        for code in (part.strip() for part in code_value(value).split(";")):
+            if not code:
+                continue
+            role = self.reference.roles.get(code)
+            if role is None:
+                unknown.append(code)
+            elif role not in roles:
+                roles.append(role)
+        if unknown:
+            raise CellError(_("ไม่รู้จักบทบาท %(codes)s") % {"codes": ", ".join(unknown)})
+        return roles
+
+    def parse_row(self, cells: RowCells) -> None:
+        ref = self.reference
+        username = cells.get("username", username_value)
+        national_id = cells.get("national_id", national_id_value)
+        position = cells.get("registered_position", ref.position)
+        level = cells.get("registered_level", ref.level)
+        unit = cells.get("registered_unit_code", ref.unit)
+        is_active = cells.get("is_active", boolean_value)
+        last_login = cells.get("last_login", datetime_value, required=False)
+        if last_login and last_login > self.now + _FUTURE_SLACK:
+            cells.problem("last_login", _("วันเวลาเข้าสู่ระบบล่าสุดอยู่ในอนาคต"))
+        roles = cells.get("roles", self._roles, required=False) or []
+        for role in roles:
+            self.check_national_role(cells, "roles", role)
+        self.check_scope(cells, "registered_unit_code", unit)
+        self.check_unique(cells, "username", username)
+        self.check_unique(cells, "national_id", national_id)
+        if cells.ok:
+            self.records.append(AccountRow(cells.row, username, national_id, position, level, unit, is_active,
+                                           last_login, roles))
+
+    def check(self) -> None:
+        self.existing = {
+            user.username: user
+            for user in fetch_in_chunks(
+                User.objects.only("id", "username", *_COMPARED, "deactivated_at", "deactivation_reason"),
+                "username",
+                [record.username for record in self.records],
+            )
+        }
+        role_permissions = list(self.reference.roles_by_permission)
+        for user_id, permission_id, unit_id, pk in fetch_in_chunks(
+            UnitUserObjectPermission.objects.filter(permission_id__in=role_permissions).values_list(
+                "user_id", "permission_id", "content_object_id", "pk"
+            ),
+            "user_id",
+            [user.pk for user in self.existing.values()],
+        ):
+            self.held.setdefault(user_id, {})[(permission_id, unit_id)] = pk
+        new_ids = [r.national_id for r in self.records if r.username not in self.existing]
+        self.names = {
+            national_id: (first, last)
+            for national_id, first, last in fetch_in_chunks(
+                Official.objects.values_list("national_id", "first_name", "last_name"), "national_id", new_ids
+            )
+        }
+        if self.scope is not None and not self.scope.national:
+            for record in self.records:
+                user = self.existing.get(record.username)
+                if user is not None and user.registered_unit_id is not None:
+                    unit = self.reference.units_by_id[user.registered_unit_id]
+                    if not self.in_scope(unit):
+                        self.problem(record.row, "username", _(
+                            "บัญชีนี้ลงทะเบียนไว้ที่ %(code)s (%(name)s) อยู่นอกขอบเขตที่ท่านนำเข้าได้"
+                        ) % {"code": unit.code, "name": unit.name_th})
+
+    def plan(self) -> None:
+        units_by_id = self.reference.units_by_id
+        roles_by_permission = self.reference.roles_by_permission
+        for record in self.records:
+            label = f"{record.username} ({format_national_id(record.national_id)})"
+            wanted = {(role.permission_id, record.unit.pk): role for role in record.roles}
+            user = self.existing.get(record.username)
+            held = self.held.get(user.pk, {}) if user is not None else {}
+            added = [role for key, role in wanted.items() if key not in held]
+            removed = [
+                (pk, Holding(record.username, roles_by_permission[permission_id].code, units_by_id[unit_id].code))
+                for (permission_id, unit_id), pk in held.items()
+                if (permission_id, unit_id) not in wanted
+            ]
+            self._add.extend((record, role) for role in added)
+            self._remove.extend(removed)
+            role_changes = [f"+{role.code}" for role in added] + [f"−{h.role}@{h.unit}" for _pk, h in removed]
+            if user is None:
+                self._to_create.append(record)
+                self.add_plan(record.row, Action.CREATE, label, " ".join(role_changes))
+                continue
+            changed = {name: value for name, value in record.values().items() if getattr(user, name) != value}
+            if changed:
+                self._to_update.append((user, changed, record))
+            if changed or role_changes:
+                names = [_FIELD_NAMES[name] for name in changed]
+                description = "; ".join(filter(None, [self.field_labels(User, names), " ".join(role_changes)]))
+                self.add_plan(record.row, Action.UPDATE, label, description)
+            else:
+                self.add_plan(record.row, Action.UNCHANGED, label)
+
+    def write(self, *, actor, progress: Progress | None) -> None:
+        total = len(self._to_create) + len(self._to_update)
+        done = 0
+        for chunk in chunked(self._to_create, WRITE_BATCH):
+            users = []
+            for record in chunk:
+                first_name, last_name = self.names.get(record.national_id, ("", ""))
+                user = User(username=record.username, first_name=first_name, last_name=last_name,
+                            date_joined=self.now, **record.values())
+                # As make_password(None) does, with a cheaper random suffix: this runs once per new account.
+                user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+                users.append(user)
+            created = User.objects.bulk_create(users)
+            if any(user.pk is None for user in created):  # a backend that does not return keys
+                pks = dict(User.objects.filter(username__in=[u.username for u in created]).values_list("username", "pk"))
+                for user in created:
+                    user.pk = pks[user.username]
+            for user in created:
+                self.existing[user.username] = user
+            done += len(chunk)
+            if progress:
+                progress(str(STAGE_WRITE), done, total)
+        for chunk in chunked(self._to_update, WRITE_BATCH):
+            users = []
+            for user, changed, record in chunk:
+                if "is_active" in changed:
+                    if record.is_active:
+                        user.deactivated_at, user.deactivation_reason = None, ""
+                        self.reactivated.append(user.username)
+                    else:
+                        user.deactivated_at = self.now
+                        user.deactivation_reason = _("ระงับการใช้งานตามแฟ้มนำเข้าข้อมูลทะเบียน")
+                        self.deactivated.append(user.username)
+                for name, value in changed.items():
+                    setattr(user, name, value)
+                users.append(user)
+            fields = {name for _u, changed, _r in chunk for name in changed}
+            if "is_active" in fields:
+                fields |= {"deactivated_at", "deactivation_reason"}
+            User.objects.bulk_update(users, sorted(fields))
+            done += len(chunk)
+            if progress:
+                progress(str(STAGE_WRITE), done, total)
+        self._write_holdings()
+
+    def _write_holdings(self) -> None:
+        for chunk in chunked(self._add, WRITE_BATCH):
+            UnitUserObjectPermission.objects.bulk_create([
+                UnitUserObjectPermission(
+                    user_id=self.existing[record.username].pk, permission_id=role.permission_id,
+                    content_object_id=record.unit.pk,
+                )
+                for record, role in chunk
+            ])
+        self.added = [Holding(record.username, role.code, record.unit.code) for record, role in self._add]
+        # Withdrawing a role removes its guardian row, as account_deactivate does; the event keeps the record.
+        for chunk in chunked(self._remove, WRITE_BATCH):
+            UnitUserObjectPermission.objects.filter(pk__in=[pk for pk, _h in chunk]).delete()
+        self.removed = [holding for _pk, holding in self._remove]
+
+    def event_data(self) -> dict:
+        return {
+            "roles_added": [h.as_list() for h in self.added],
+            "roles_removed": [h.as_list() for h in self.removed],
+            "deactivated": self.deactivated,
+            "reactivated": self.reactivated,
+        }

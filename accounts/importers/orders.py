@@ -1,0 +1,214 @@
+"""The `orders` file: assignment-order lines. This import never touches held roles.
+
+Decisions
+---------
+- Lines with the same `order_no` and `issuing_unit_code` form one order; every line of it must give the same
+  `order_date` (a line that disagrees is an error naming the order's first row).
+- An order already in the database with that number and issuer receives the file's lines that it does not have
+  yet; a line identical to a stored one (same person, role, unit, position, level, dates) is skipped, so importing
+  the same file twice changes nothing. The stored order's date must equal the file's, and a revoked order takes no
+  new lines: both are errors. Lines are never changed or removed by an import (an order is superseded by a new one).
+- Two identical lines in one file are an error, like duplicate IDs in the other files.
+- The person must be in the HR record (import `officials` first). A national-scope role (CENTRAL_ADMIN) can be
+  ordered only by an importer with national scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from accounts.importers.core import (
+    STAGE_WRITE,
+    WRITE_BATCH,
+    Action,
+    Progress,
+    RegistryImporter,
+    RowCells,
+    chunked,
+    duplicate_message,
+    fetch_in_chunks,
+)
+from accounts.importers.values import date_value, describe_date, national_id_value, order_number_value
+from accounts.models import AssignmentOrder, Level, Official, OrderLine, Position, Role, Unit
+from accounts.national_id import format_national_id
+
+
+@dataclass(slots=True)
+class OrderLineRow:
+    row: int
+    order_no: str
+    order_date: datetime.date
+    issuing_unit: Unit
+    national_id: str
+    role: Role
+    unit: Unit
+    position: Position
+    level: Level
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+
+    @property
+    def order_key(self) -> tuple[int, str]:
+        return (self.issuing_unit.pk, self.order_no)
+
+    def line_key(self, official_id: int | str) -> tuple:
+        return (official_id, self.role.pk, self.unit.pk, self.position.pk, self.level.pk, self.effective_from,
+                self.effective_to)
+
+
+class OrdersImporter(RegistryImporter):
+    kind = "orders"
+    columns = (
+        "order_no", "order_date", "issuing_unit_code", "national_id", "role", "unit_code", "position", "level",
+        "effective_from", "effective_to",
+    )
+    optional_columns = frozenset({"effective_to"})
+    column_labels = {
+        "order_no": "เลขที่คำสั่ง", "order_date": "วันที่ออกคำสั่ง", "issuing_unit_code": "รหัสหน่วยงานที่ออกคำสั่ง",
+        "national_id": "เลขประจำตัวประชาชน", "role": "บทบาท", "unit_code": "รหัสหน่วยงาน", "position": "ตำแหน่ง",
+        "level": "ระดับ", "effective_from": "มีผลตั้งแต่", "effective_to": "มีผลถึง",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.official_ids: dict[str, int] = {}
+        self.existing_orders: dict[tuple[int, str], AssignmentOrder] = {}
+        self.existing_lines: set[tuple] = set()  # (order pk, *line_key)
+        self._new_orders: dict[tuple[int, str], OrderLineRow] = {}  # order key -> its first row
+        self._new_lines: list[OrderLineRow] = []
+        self.extended: set[tuple[int, str]] = set()
+
+    def parse_row(self, cells: RowCells) -> None:
+        ref = self.reference
+        order_no = cells.get("order_no", order_number_value)
+        order_date = cells.get("order_date", date_value)
+        issuing_unit = cells.get("issuing_unit_code", ref.unit)
+        national_id = cells.get("national_id", national_id_value)
+        role = cells.get("role", ref.role)
+        unit = cells.get("unit_code", ref.unit)
+        position = cells.get("position", ref.position)
+        level = cells.get("level", ref.level)
+        effective_from = cells.get("effective_from", date_value)
+        effective_to = cells.get("effective_to", date_value, required=False) or None
+        if effective_from and effective_to and effective_to < effective_from:
+            cells.problem("effective_to", _("วันสิ้นสุด (%(end)s) อยู่ก่อนวันเริ่มมีผล (%(start)s)")
+                          % {"end": describe_date(effective_to), "start": describe_date(effective_from)})
+        self.check_scope(cells, "issuing_unit_code", issuing_unit)
+        self.check_scope(cells, "unit_code", unit)
+        self.check_national_role(cells, "role", role)
+        if cells.ok:
+            self.records.append(OrderLineRow(cells.row, order_no, order_date, issuing_unit, national_id, role, unit,
+                                             position, level, effective_from, effective_to))
+
+    def check(self) -> None:
+        self.official_ids = dict(fetch_in_chunks(
+            Official.objects.values_list("national_id", "pk"), "national_id", {r.national_id for r in self.records}
+        ))
+        for order in fetch_in_chunks(
+            AssignmentOrder.objects.only("id", "number", "order_date", "issuing_unit_id", "revoked_at"),
+            "number",
+            {r.order_no for r in self.records},
+        ):
+            self.existing_orders[(order.issuing_unit_id, order.number)] = order
+        touched = [self.existing_orders[r.order_key].pk for r in self.records if r.order_key in self.existing_orders]
+        for order_id, *line in fetch_in_chunks(
+            OrderLine.objects.values_list("order_id", "official_id", "role_id", "unit_id", "position_id", "level_id",
+                                          "effective_from", "effective_to"),
+            "order_id",
+            touched,
+        ):
+            self.existing_lines.add((order_id, *line))
+
+        first_of_order: dict[tuple[int, str], OrderLineRow] = {}
+        first_of_line: dict[tuple, int] = {}
+        valid = []
+        for record in self.records:
+            ok = True
+            first = first_of_order.setdefault(record.order_key, record)
+            if record.order_date != first.order_date:
+                ok = self._bad(record, "order_date", _(
+                    "วันที่ออกคำสั่ง (%(date)s) ไม่ตรงกับแถวที่ %(row)d ของคำสั่งเดียวกัน (%(first)s)"
+                ) % {"date": describe_date(record.order_date), "row": first.row, "first": describe_date(first.order_date)})
+            stored = self.existing_orders.get(record.order_key)
+            if stored is not None and stored.revoked_at is not None:
+                ok = self._bad(record, "order_no", _("คำสั่งที่ %(no)s ของ %(unit)s ถูกยกเลิกแล้ว เพิ่มรายการไม่ได้")
+                               % {"no": record.order_no, "unit": record.issuing_unit.code})
+            elif stored is not None and stored.order_date != record.order_date:
+                ok = self._bad(record, "order_date", _(
+                    "คำสั่งที่ %(no)s ของ %(unit)s มีในระบบแล้ว ลงวันที่ %(stored)s ไม่ใช่ %(date)s"
+                ) % {"no": record.order_no, "unit": record.issuing_unit.code, "stored": describe_date(stored.order_date),
+                     "date": describe_date(record.order_date)})
+            official_id = self.official_ids.get(record.national_id)
+            if official_id is None:
+                ok = self._bad(record, "national_id", _(
+                    "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคล (นำเข้าแฟ้ม officials ก่อน)"
+                ) % {"id": format_national_id(record.national_id)})
+            else:
+                key = (record.order_key, *record.line_key(official_id))
+                if key in first_of_line:
+                    ok = self._bad(record, "-", duplicate_message(first_of_line[key]))
+                first_of_line.setdefault(key, record.row)
+            if ok:
+                valid.append(record)
+        self.records = valid
+
+    def _bad(self, record: OrderLineRow, column: str, message: str) -> bool:
+        self.problem(record.row, column, message)
+        return False
+
+    def plan(self) -> None:
+        for record in self.records:
+            label = (f"{record.order_no} ({record.issuing_unit.code}) {format_national_id(record.national_id)} "
+                     f"{record.role.code} @ {record.unit.code}")
+            stored = self.existing_orders.get(record.order_key)
+            if stored is None:
+                self._new_orders.setdefault(record.order_key, record)
+                self._new_lines.append(record)
+                self.add_plan(record.row, Action.CREATE, label, _("คำสั่งใหม่"))
+            elif (stored.pk, *record.line_key(self.official_ids[record.national_id])) in self.existing_lines:
+                self.add_plan(record.row, Action.UNCHANGED, label, _("มีรายการนี้ในคำสั่งเดิมแล้ว"))
+            else:
+                self._new_lines.append(record)
+                self.extended.add(record.order_key)
+                self.add_plan(record.row, Action.CREATE, label, _("เพิ่มรายการในคำสั่งที่มีอยู่"))
+
+    def write(self, *, actor, progress: Progress | None) -> None:
+        new_orders = [
+            AssignmentOrder(number=first.order_no, order_date=first.order_date, issuing_unit_id=first.issuing_unit.pk,
+                            recorded_by=actor if actor is not None and actor.pk else None)
+            for first in self._new_orders.values()
+        ]
+        for chunk in chunked(new_orders, WRITE_BATCH):
+            AssignmentOrder.objects.bulk_create(chunk)
+        if any(order.pk is None for order in new_orders):  # a backend that does not return keys
+            for order in fetch_in_chunks(AssignmentOrder.objects.only("id", "number", "issuing_unit_id"), "number",
+                                         {order.number for order in new_orders}):
+                self.existing_orders.setdefault((order.issuing_unit_id, order.number), order)
+        for order in new_orders:
+            if order.pk is not None:
+                self.existing_orders[(order.issuing_unit_id, order.number)] = order
+        done = 0
+        for chunk in chunked(self._new_lines, WRITE_BATCH):
+            OrderLine.objects.bulk_create([
+                OrderLine(
+                    order_id=self.existing_orders[record.order_key].pk,
+                    official_id=self.official_ids[record.national_id],
+                    role_id=record.role.pk, unit_id=record.unit.pk, position_id=record.position.pk,
+                    level_id=record.level.pk, effective_from=record.effective_from, effective_to=record.effective_to,
+                )
+                for record in chunk
+            ])
+            done += len(chunk)
+            if progress:
+                progress(str(STAGE_WRITE), done, len(self._new_lines))
+
+    def event_data(self) -> dict:
+        units = self.reference.units_by_id
+        return {
+            "orders_created": sorted(f"{no}@{units[unit_id].code}" for unit_id, no in self._new_orders),
+            "orders_extended": sorted(f"{no}@{units[unit_id].code}" for unit_id, no in self.extended),
+            "lines_created": len(self._new_lines),
+        }
