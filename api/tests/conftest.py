@@ -1,4 +1,8 @@
+import os
+
 import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
 
 from api.services import api_token_create
 
@@ -29,3 +33,13 @@ def bearer(api_client, issue_token):
         return api_client
 
     return with_token
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: pytest-playwright must not download a browser of its own.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+    }

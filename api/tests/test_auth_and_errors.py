@@ -1,0 +1,101 @@
+"""Session and token authentication, throttling per token, and the shape of every error."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from api.exceptions import flatten_errors
+
+ME = "/api/v1/me/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_session_authenticates_the_browser(client, make_account):
+    account = make_account("ISV_USER")
+    client.force_login(account)
+    response = client.get(ME)
+    assert response.status_code == 200
+    assert response.json()["username"] == account.username
+
+
+@pytest.mark.django_db
+def test_each_token_has_its_own_request_budget(settings, make_account, issue_token, api_client):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "api_token": "3/min",
+            "api_session": "100/min",
+            "api_anonymous": "100/min",
+        },
+    }
+    account = make_account("ISV_USER")
+    first, second = issue_token(account, name="หนึ่ง"), issue_token(account, name="สอง")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {first}")
+    assert [api_client.get(ME).status_code for _ in range(3)] == [200, 200, 200]
+    refused = api_client.get(ME)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "THROTTLED"
+    assert int(refused["Retry-After"]) > 0
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {second}")
+    assert api_client.get(ME).status_code == 200
+
+
+@pytest.mark.django_db
+def test_session_requests_are_throttled_per_account(settings, client, make_account):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "api_token": "100/min",
+            "api_session": "2/min",
+            "api_anonymous": "100/min",
+        },
+    }
+    client.force_login(make_account("ISV_USER"))
+    assert [client.get(ME).status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_unknown_method_is_405_in_our_format(make_account, bearer):
+    response = bearer(make_account("ISV_USER")).delete(ME)
+    assert response.status_code == 405
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_flatten_errors_gives_one_level_of_fields():
+    nested = {"items": [{}, {"amount": ["ต้องมากกว่า 0"]}], "non_field_errors": ["x"], "unit": ["y"]}
+    assert flatten_errors(nested) == {"items.1.amount": ["ต้องมากกว่า 0"], "non_field_errors": ["x"], "unit": ["y"]}
+
+
+@pytest.mark.django_db
+def test_schema_needs_authentication_and_lists_every_endpoint(api_client, make_account, bearer):
+    assert api_client.get("/api/v1/schema/").status_code == 401
+    response = bearer(make_account("ISV_USER")).get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/me/", "/api/v1/audit/"} <= set(schema["paths"])
+    assert set(schema["components"]["securitySchemes"]) == {"apiToken", "session"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"401", "403", "404", "429"} <= set(operation["responses"]), (method, path)
+
+
+@pytest.mark.django_db
+def test_docs_pages_use_local_assets_and_no_inline_script(client, make_account):
+    anonymous = client.get(reverse("api:docs"))
+    assert anonymous.status_code == 302 and reverse("login") in anonymous["Location"]
+    client.force_login(make_account("ISV_USER"))
+    html = client.get(reverse("api:docs")).content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "<script>" not in html and "<style" not in html and "//" not in html.replace("<!--", "")
+    script = client.get(reverse("api:docs") + "?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
