@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("การตรวจสอบสิทธิ์")
+
+    def ready(self):
+        from accounts.navigation import MenuItem, register_menu
+
+        register_menu(MenuItem("menu_review_accounts", _("ตรวจสอบสิทธิ์"), "audit:review"))

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from audit import views
 
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.ReviewHomeView.as_view(), name="review"),
+    path("units/<str:unit_code>/accounts/", views.AccountListView.as_view(), name="account-list"),
+    path("units/<str:unit_code>/accounts/export/<str:fmt>/", views.AccountListExportView.as_view(),
+         name="account-list-export"),
+    path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("provinces/<str:province_code>/", views.ProvinceSummaryView.as_view(), name="province-summary"),
+    path("provinces/<str:province_code>/export/<str:fmt>/", views.ProvinceSummaryExportView.as_view(),
+         name="province-summary-export"),
+    path("provinces/<str:province_code>/report.pdf", views.ProvinceReportPdfView.as_view(), name="province-summary-pdf"),
+    path("national/", views.NationalSummaryView.as_view(), name="national-summary"),
+    path("national/export/<str:fmt>/", views.NationalSummaryExportView.as_view(), name="national-summary-export"),
+]

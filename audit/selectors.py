@@ -1,0 +1,394 @@
+"""Reads for the review screens: the audit of one office's accounts, summaries per office, one account's page.
+
+Every function starts from a unit the caller has already checked against the viewer's scope, and reads through
+the audit engine, which costs a fixed number of queries whatever the number of accounts. Summaries are one pass
+in Python over the engine's result: no query per office, per account or per flag.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrderLine, Unit, User
+from accounts.national_id import format_national_id, mask_national_id, normalize_national_id
+from accounts.rights import Scope
+from accounts.selectors import order_lines_for_account
+from audit.engine import FLAG_CODES, FLAG_LABELS, AccountAudit, audit_accounts
+
+# Filter values beside the flag codes: every account with at least one flag, and every account with none.
+ANY_PROBLEM = "ANY"
+NO_PROBLEM = "CLEAN"
+
+# How loud a flag's badge is. "warn": the data needs correcting; "bad": a right or an account must go.
+FLAG_SEVERITY = {
+    "UNKNOWN_PERSON": "bad",
+    "NO_ORDER": "bad",
+    "POSITION_MISMATCH": "warn",
+    "LEVEL_MISMATCH": "warn",
+    "UNIT_MISMATCH": "warn",
+    "EXCESS_ROLE": "bad",
+    "POLICY_VIOLATION": "bad",
+    "QUOTA_EXCEEDED": "bad",
+    "RETIRED_ACTIVE": "bad",
+    "TRANSFERRED_ACTIVE": "bad",
+    "SEPARATED_ACTIVE": "bad",
+    "DORMANT": "warn",
+}
+
+
+# When each flag is raised, for the legends under the reports.
+FLAG_HELP = {
+    "UNKNOWN_PERSON": _("เลขประจำตัวประชาชนของบัญชีไม่พบในทะเบียนบุคคล"),
+    "NO_ORDER": _("ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ตรวจสอบ"),
+    "POSITION_MISMATCH": _("ตำแหน่งที่ลงทะเบียนไม่ตรงกับคำสั่งมอบหมายล่าสุดที่มีผล"),
+    "LEVEL_MISMATCH": _("ระดับที่ลงทะเบียนไม่ตรงกับคำสั่งมอบหมายล่าสุดที่มีผล"),
+    "UNIT_MISMATCH": _("หน่วยงานที่ลงทะเบียนไม่ตรงกับคำสั่งมอบหมายล่าสุดที่มีผล"),
+    "EXCESS_ROLE": _("ถือสิทธิ์ที่ไม่มีคำสั่งมอบหมายที่มีผลให้ไว้"),
+    "POLICY_VIOLATION": _("ถือสิทธิ์ที่ตำแหน่งหรือระดับตามทะเบียนบุคคลไม่ผ่านเงื่อนไขสิทธิ์ที่มีผลอยู่"),
+    "QUOTA_EXCEEDED": _("หน่วยงานมีผู้ถือสิทธิ์เกินจำนวนที่เงื่อนไขกำหนด (แสดงทุกคนที่ถือสิทธิ์นั้น)"),
+    "RETIRED_ACTIVE": _("ทะเบียนบุคคลระบุว่าเกษียณ หรือพ้นวันเกษียณอายุราชการแล้ว แต่บัญชียังใช้งานได้"),
+    "TRANSFERRED_ACTIVE": _("ทะเบียนบุคคลระบุว่าย้ายไปปฏิบัติราชการที่อื่นแล้ว แต่บัญชียังใช้งานได้"),
+    "SEPARATED_ACTIVE": _("ทะเบียนบุคคลระบุว่าลาออกหรือถึงแก่กรรมแล้ว แต่บัญชียังใช้งานได้"),
+    "DORMANT": _("ไม่เคยเข้าใช้งาน หรือเข้าใช้งานครั้งล่าสุดนานกว่า 90 วันก่อนวันที่ตรวจสอบ"),
+}
+
+
+def flag_choices() -> list[tuple[str, str]]:
+    return [(code, FLAG_LABELS[code]) for code in FLAG_CODES]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One office's accounts
+
+
+def account_display_name(account: User) -> str:
+    """The name in the HR record when the person is in it, else the name the account was registered with."""
+    official = account.official
+    return official.full_name if official is not None else (account.get_full_name() or account.username)
+
+
+def shown_national_id(account: User, *, masked: bool) -> str:
+    """The national ID as lists print it: masked (1-2345-xxxxx-xx-1) unless the viewer sees the whole country."""
+    value = account.national_id
+    if not value:
+        return ""
+    return mask_national_id(value) if masked else format_national_id(value)
+
+
+def _matches(audit: AccountAudit, query: str) -> bool:
+    """Name, username, or a whole national ID (dashes and spaces allowed).
+
+    Only a whole ID finds an account by its number: matching on part of it would let a viewer who sees masked
+    IDs recover the hidden digits one search at a time.
+    """
+    account = audit.account
+    digits = normalize_national_id(query)
+    if len(digits) == 13 and digits.isdigit():
+        return account.national_id == digits
+    needle = query.casefold()
+    haystacks = [account.username, account.first_name, account.last_name, account.get_full_name()]
+    if account.official is not None:
+        official = account.official
+        haystacks += [official.first_name, official.last_name, official.full_name,
+                      f"{official.first_name} {official.last_name}"]
+    return any(needle in (text or "").casefold() for text in haystacks)
+
+
+def _has_flag(audit: AccountAudit, flag: str) -> bool:
+    if flag == ANY_PROBLEM:
+        return bool(audit.flags)
+    if flag == NO_PROBLEM:
+        return not audit.flags
+    return flag in audit.codes
+
+
+@dataclass
+class FlagCount:
+    code: str
+    label: str
+    severity: str
+    count: int
+
+    @property
+    def help(self) -> str:
+        return FLAG_HELP[self.code]
+
+
+@dataclass
+class OfficeAccounts:
+    """The audit of the active accounts registered at one office, whole and after the viewer's filters."""
+
+    unit: Unit
+    as_of: datetime.date
+    audits: list[AccountAudit]  # every active account of the office
+    rows: list[AccountAudit]  # those that pass the filter and search
+
+    @property
+    def total(self) -> int:
+        return len(self.audits)
+
+    @property
+    def with_problems(self) -> int:
+        return sum(1 for audit in self.audits if audit.flags)
+
+    @property
+    def flag_counts(self) -> list[FlagCount]:
+        counts = _count_flags(self.audits)
+        return [FlagCount(code, FLAG_LABELS[code], FLAG_SEVERITY[code], counts[code]) for code in FLAG_CODES]
+
+
+def _count_flags(audits: Iterable[AccountAudit]) -> dict[str, int]:
+    """Accounts per flag (an account with two EXCESS_ROLE flags counts once)."""
+    counts = dict.fromkeys(FLAG_CODES, 0)
+    for audit in audits:
+        for code in audit.codes:
+            counts[code] += 1
+    return counts
+
+
+def office_accounts(*, unit: Unit, as_of: datetime.date, flag: str = "", query: str = "") -> OfficeAccounts:
+    """Audit the active accounts registered at `unit` itself (not the offices below it), then filter and search.
+
+    A district office has no office below it, so this is the district's list; for a province office it is the
+    province office's own staff, the first row of the province summary.
+    """
+    audits = [a for a in audit_accounts(scope=Scope(roots=[unit]), as_of=as_of) if a.account.registered_unit_id == unit.pk]
+    rows = audits
+    if flag:
+        rows = [audit for audit in rows if _has_flag(audit, flag)]
+    if query.strip():
+        rows = [audit for audit in rows if _matches(audit, query.strip())]
+    return OfficeAccounts(unit=unit, as_of=as_of, audits=audits, rows=rows)
+
+
+def office_accounts_export_rows(office: OfficeAccounts, *, masked: bool) -> tuple[list[str], list[list]]:
+    """Header and rows of the list export: every filtered account, not one page of them."""
+    header = [
+        "รหัสหน่วยงาน", "หน่วยงาน", "ชื่อผู้ใช้งาน", "เลขประจำตัวประชาชน", "ชื่อ-นามสกุล", "ตำแหน่งที่ลงทะเบียน",
+        "ระดับที่ลงทะเบียน", "เข้าใช้งานล่าสุด", "รหัสปัญหา", "ปัญหาที่พบ", "คำอธิบาย",
+    ]
+    rows = []
+    for audit in office.rows:
+        account = audit.account
+        rows.append([
+            office.unit.code,
+            office.unit.display_name,
+            account.username,
+            shown_national_id(account, masked=masked),
+            account_display_name(account),
+            account.registered_position.name_th if account.registered_position else "",
+            account.registered_level.name_th if account.registered_level else "",
+            _login_text(account),
+            ";".join(audit.codes),
+            "; ".join(dict.fromkeys(flag.label for flag in audit.flags)),
+            " / ".join(flag.explanation for flag in audit.flags),
+        ])
+    return header, rows
+
+
+def _login_text(account: User) -> str:
+    from accounts.templatetags.thai import be_datetime
+
+    return be_datetime(account.last_login) if account.last_login else "ไม่เคยเข้าใช้งาน"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Summaries
+
+
+@dataclass
+class SummaryRow:
+    """One office (or one province) of a summary: accounts, accounts with problems, accounts per flag."""
+
+    unit: Unit | None
+    label: str
+    export_label: str = ""
+    accounts: int = 0
+    with_problems: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLAG_CODES, 0))
+
+    def add(self, audit: AccountAudit) -> None:
+        self.accounts += 1
+        if audit.flags:
+            self.with_problems += 1
+        for code in audit.codes:
+            self.counts[code] += 1
+
+    def absorb(self, other: SummaryRow) -> None:
+        self.accounts += other.accounts
+        self.with_problems += other.with_problems
+        for code in FLAG_CODES:
+            self.counts[code] += other.counts[code]
+
+    @property
+    def flag_counts(self) -> list[int]:
+        """The counts in FLAG_CODES order, for table cells."""
+        return [self.counts[code] for code in FLAG_CODES]
+
+    @property
+    def code(self) -> str:
+        return self.unit.code if self.unit is not None else ""
+
+    @property
+    def full_label(self) -> str:
+        """The name exports print: the office's full name where the screen shows a short one."""
+        return self.export_label or self.label
+
+
+@dataclass
+class Problem:
+    """One flag of one account, for the printed form's list of problems."""
+
+    audit: AccountAudit
+    code: str
+    label: str
+    explanation: str
+
+
+@dataclass
+class Summary:
+    as_of: datetime.date
+    rows: list[SummaryRow]
+    total: SummaryRow
+    audits: list[AccountAudit]
+    extra_rows: list[SummaryRow] = field(default_factory=list)  # national: central units, not a province
+
+    @property
+    def flag_totals(self) -> list[FlagCount]:
+        return [FlagCount(code, FLAG_LABELS[code], FLAG_SEVERITY[code], self.total.counts[code]) for code in FLAG_CODES]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(audit, flag.code, flag.label, flag.explanation)
+            for audit in self.audits
+            for flag in audit.flags
+        ]
+
+    @property
+    def chart(self) -> list[dict]:
+        """Bars of accounts with problems per office, as a width class in steps of 5% (no inline style: CSP)."""
+        top = max((row.with_problems for row in self.rows), default=0)
+        bars = []
+        for row in self.rows:
+            step = 0
+            if top and row.with_problems:
+                step = max(1, round(row.with_problems * 20 / top))  # a non-zero count never draws an empty bar
+            bars.append({"row": row, "width": step * 5})
+        return bars
+
+
+def short_office_name(unit: Unit) -> str:
+    """อำเภอเมืองสกลนคร rather than ที่ทำการปกครองอำเภอเมืองสกลนคร: tables with twelve count columns need the room."""
+    if unit.kind == Unit.Kind.DISTRICT:
+        return f"เขต{unit.name_th}" if unit.is_bma else f"อำเภอ{unit.name_th}"
+    if unit.kind == Unit.Kind.PROVINCE:
+        return "ที่ทำการปกครองจังหวัด"
+    return unit.name_th
+
+
+def province_summary(*, province: Unit, as_of: datetime.date) -> Summary:
+    """One row for the province office itself and one per district, from one audit of the whole province."""
+    offices = [province, *Unit.objects.filter(parent=province).order_by("code")]
+    rows = {unit.code: SummaryRow(unit=unit, label=short_office_name(unit), export_label=unit.display_name) for unit in offices}
+    total = SummaryRow(unit=province, label="รวมทั้งจังหวัด")
+    audits = audit_accounts(scope=Scope(roots=[province]), as_of=as_of)
+    for audit in audits:
+        total.add(audit)
+        # "/DOPA/47/4701/": the third code on the path is the district (a unit below a district counts with it).
+        parts = audit.account.registered_unit.path.strip("/").split("/")
+        rows.get(parts[2] if len(parts) > 2 else province.code, rows[province.code]).add(audit)
+    return Summary(as_of=as_of, rows=list(rows.values()), total=total, audits=audits)
+
+
+def national_summary(*, as_of: datetime.date) -> Summary:
+    """One row per province (its office and every district in it), and apart from them the central units."""
+    provinces = list(Unit.objects.filter(kind=Unit.Kind.PROVINCE).order_by("code"))
+    rows = {unit.code: SummaryRow(unit=unit, label=unit.name_th) for unit in provinces}
+    central: dict[int | None, SummaryRow] = {}
+    total = SummaryRow(unit=None, label="รวมทั้งประเทศ")
+    audits = audit_accounts(scope=Scope(national=True), as_of=as_of)
+    for audit in audits:
+        total.add(audit)
+        unit = audit.account.registered_unit
+        # "/DOPA/47/4701/": the second code on the path is the province, when the unit is under one.
+        parts = unit.path.strip("/").split("/") if unit is not None else []
+        row = rows.get(parts[1]) if len(parts) > 1 else None
+        if row is None:
+            key = unit.pk if unit is not None else None
+            row = central.setdefault(
+                key, SummaryRow(unit=unit, label=unit.display_name if unit is not None else "ไม่ได้ลงทะเบียนหน่วยงาน")
+            )
+        row.add(audit)
+    extra = sorted(central.values(), key=lambda r: r.unit.path if r.unit is not None else "~")
+    return Summary(as_of=as_of, rows=list(rows.values()), total=total, audits=audits, extra_rows=extra)
+
+
+def summary_export_rows(summary: Summary, *, include_extra: bool = False) -> tuple[list[str], list[list]]:
+    header = ["รหัสหน่วยงาน", "หน่วยงาน", "บัญชีผู้ใช้งาน", "บัญชีที่พบปัญหา", *(FLAG_LABELS[c] for c in FLAG_CODES)]
+    rows = [*summary.rows, *(summary.extra_rows if include_extra else []), summary.total]
+    return header, [[row.code, row.full_label, row.accounts, row.with_problems, *row.flag_counts] for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One account's page
+
+
+def account_in_scope(*, scope: Scope, pk: int) -> User | None:
+    """The account if its registered unit lies in the scope (active or not), else None."""
+    return scope.filter(User.objects.filter(pk=pk), "registered_unit").select_related("registered_unit").first()
+
+
+@dataclass
+class Comparison:
+    """One line of the side-by-side table: what was registered, what the latest order says, what HR says."""
+
+    label: str
+    registered: str
+    ordered: str
+    hr: str
+    registered_differs: bool
+    hr_differs: bool
+
+
+def account_comparison(audit: AccountAudit) -> list[Comparison]:
+    """Registration data, the latest in-force order line and the HR record, field by field.
+
+    The order is the reference (the circular checks registrations against the written orders); without an
+    order in force, the HR record is.
+    """
+    account, line, official = audit.account, audit.latest_line, audit.account.official
+    fields = [
+        ("ตำแหน่ง", "registered_position", "position", lambda position: position.name_th),
+        ("ระดับ", "registered_level", "level", str),
+        ("หน่วยงาน", "registered_unit", "unit", lambda unit: unit.display_name),
+    ]
+    rows = []
+    for label, registered_attr, attr, shown in fields:
+        registered = getattr(account, registered_attr)
+        ordered = getattr(line, attr) if line is not None else None
+        hr = getattr(official, attr) if official is not None else None
+        reference = ordered if line is not None else hr
+        rows.append(Comparison(
+            label=label,
+            registered=shown(registered) if registered is not None else "",
+            ordered=shown(ordered) if ordered is not None else "",
+            hr=shown(hr) if hr is not None else "",
+            registered_differs=reference is not None and (registered is None or registered.pk != reference.pk),
+            hr_differs=line is not None and hr is not None and hr.pk != ordered.pk,
+        ))
+    return rows
+
+
+def account_order_lines(*, account: User, as_of: datetime.date) -> list[OrderLine]:
+    """Every order line naming the account's official, newest first, each marked in force on `as_of` or not."""
+    lines: QuerySet[OrderLine] | list = order_lines_for_account(account=account)
+    result = list(lines)
+    for line in result:
+        line.in_force_on_as_of = line.order.revoked_at is None and line.is_in_force(as_of)
+    return result

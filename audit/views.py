@@ -1,0 +1,308 @@
+"""The review screens: a district's accounts, one account, the province and national summaries, their exports.
+
+Every view reads the viewer's scope for the "ตรวจสอบสิทธิ์" menu: without the menu the answer is 403; an account
+or office outside the scope is 404, so that outsiders learn nothing about what exists elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.models import Official, Unit
+from accounts.national_id import format_national_id
+from accounts.rights import Scope, account_rights, cached_account_rights
+from accounts.signals import client_ip
+from audit.engine import audit_account
+from audit.forms import AccountFilterForm, AsOfForm
+from audit.selectors import (
+    FLAG_SEVERITY,
+    account_comparison,
+    account_display_name,
+    account_in_scope,
+    account_order_lines,
+    national_summary,
+    office_accounts,
+    office_accounts_export_rows,
+    province_summary,
+    shown_national_id,
+    summary_export_rows,
+)
+from events.services import event_record
+from rightsadmin.exports import export_response
+from rightsadmin.pdf import PdfUnavailable, render_pdf
+
+REVIEW_MENU = "menu_review_accounts"
+PAGE_SIZE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+class ReviewMixin:
+    """The viewer's review scope, checked before anything else."""
+
+    scope: Scope
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scope = cached_account_rights(request.user).scope_for(REVIEW_MENU)
+        if not self.scope:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def masked(self) -> bool:
+        """National IDs are masked in lists and exports for everyone but the central admins."""
+        return not self.scope.national
+
+    def unit_in_scope(self, code: str, *, kind: str | None = None) -> Unit:
+        unit = get_object_or_404(Unit.objects.select_related("parent"), code=code, **({"kind": kind} if kind else {}))
+        if not self.scope.contains(unit):
+            raise Http404  # not 403: a reviewer of 4701 must not learn what 4702 holds, not even that it exists
+        return unit
+
+    def breadcrumbs(self, unit: Unit | None) -> list[dict]:
+        """Links up the tree, as far as the viewer may go."""
+        crumbs = []
+        if self.scope.national:
+            crumbs.append({"label": _("ทั่วประเทศ"), "url": reverse("audit:national-summary")})
+        province = unit if unit is not None and unit.kind == Unit.Kind.PROVINCE else getattr(unit, "parent", None)
+        if province is not None and province.kind == Unit.Kind.PROVINCE and self.scope.contains(province):
+            crumbs.append({"label": province.display_name,
+                           "url": reverse("audit:province-summary", args=[province.code])})
+        return crumbs
+
+    def record_export(self, *, report: str, fmt: str, as_of: datetime.date, rows: int, unit: Unit | None,
+                      filters: dict | None = None) -> None:
+        event_record(
+            action="audit.report.exported",
+            actor=self.request.user,
+            target=unit,
+            target_label=unit.display_name if unit is not None else "ทั่วประเทศ",
+            unit=unit,
+            data={"report": report, "format": fmt, "as_of": as_of, "rows": rows, **(filters or {})},
+            ip_address=client_ip(self.request),
+        )
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return fmt
+
+
+class ReviewHomeView(ReviewMixin, View):
+    """The menu's landing page: the report that fits the viewer's scope."""
+
+    def get(self, request):
+        if self.scope.national:
+            return redirect("audit:national-summary")
+        roots = sorted(self.scope.roots, key=lambda unit: (unit.path.count("/"), unit.code))
+        if len({root.pk for root in roots}) == 1:
+            return redirect(_report_url(roots[0]))
+        units = list({root.pk: root for root in roots}.values())
+        return render(request, "audit/review_home.html", {
+            "reports": [{"unit": unit, "url": _report_url(unit)} for unit in units],
+        })
+
+
+def _report_url(unit: Unit) -> str:
+    if unit.kind == Unit.Kind.PROVINCE:
+        return reverse("audit:province-summary", args=[unit.code])
+    return reverse("audit:account-list", args=[unit.code])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One office's accounts
+
+
+class _OfficeAccountsMixin(ReviewMixin):
+    def office(self, unit_code: str):
+        unit = self.unit_in_scope(unit_code)
+        self.form = AccountFilterForm(self.request.GET)
+        self.as_of = self.form.as_of_date
+        filters = self.form.filters()
+        return office_accounts(unit=unit, as_of=self.as_of, **filters), filters
+
+
+class AccountListView(_OfficeAccountsMixin, TemplateView):
+    template_name = "audit/account_list.html"
+
+    def get_context_data(self, unit_code: str, **kwargs):
+        office, filters = self.office(unit_code)
+        page_obj = Paginator(office.rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        rows = [
+            {
+                "audit": audit,
+                "name": account_display_name(audit.account),
+                "national_id": shown_national_id(audit.account, masked=self.masked),
+                "flags": [{"flag": flag, "severity": FLAG_SEVERITY[flag.code]} for flag in audit.flags],
+            }
+            for audit in page_obj.object_list
+        ]
+        return super().get_context_data(
+            unit=office.unit, office=office, form=self.form, as_of=self.as_of, page_obj=page_obj, rows=rows,
+            filtered=bool(filters["flag"] or filters["query"]), breadcrumbs=self.breadcrumbs(office.unit),
+            **kwargs,
+        )
+
+
+class AccountListExportView(_OfficeAccountsMixin, View):
+    def get(self, request, unit_code: str, fmt: str):
+        _check_format(fmt)
+        office, filters = self.office(unit_code)
+        header, rows = office_accounts_export_rows(office, masked=self.masked)
+        self.record_export(report="account_list", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=office.unit,
+                           filters={"flag": filters["flag"], "searched": bool(filters["query"])})
+        return export_response(fmt, f"audit-{office.unit.code}-{self.as_of.isoformat()}", header, rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One account
+
+
+class AccountDetailView(ReviewMixin, TemplateView):
+    template_name = "audit/account_detail.html"
+
+    def get_context_data(self, pk: int, **kwargs):
+        account = account_in_scope(scope=self.scope, pk=pk)
+        if account is None:
+            raise Http404
+        form = AsOfForm(self.request.GET)
+        as_of = form.as_of_date
+        audit = audit_account(account=account, as_of=as_of)
+        account = audit.account
+        rights = account_rights(account, on=as_of) if account.is_active else None
+        unit = account.registered_unit
+        return super().get_context_data(
+            account=account,
+            audit=audit,
+            name=account_display_name(account),
+            # Full on this page: the viewer reached it through their scope and needs the number to act on it.
+            national_id=format_national_id(account.national_id),
+            comparison=account_comparison(audit),
+            order_lines=account_order_lines(account=account, as_of=as_of),
+            rights=rights,
+            flags=[{"flag": flag, "severity": FLAG_SEVERITY[flag.code]} for flag in audit.flags],
+            form=form,
+            as_of=as_of,
+            unit=unit,
+            breadcrumbs=self.breadcrumbs(unit),
+            list_url=reverse("audit:account-list", args=[unit.code]) if unit is not None else "",
+            **kwargs,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Summaries
+
+
+class _ProvinceMixin(ReviewMixin):
+    def summary(self, province_code: str):
+        # A district reviewer is refused the province report of their own province: the province office is above them.
+        self.province = self.unit_in_scope(province_code, kind=Unit.Kind.PROVINCE)
+        self.form = AsOfForm(self.request.GET)
+        self.as_of = self.form.as_of_date
+        return province_summary(province=self.province, as_of=self.as_of)
+
+
+class ProvinceSummaryView(_ProvinceMixin, TemplateView):
+    template_name = "audit/province_summary.html"
+
+    def get_context_data(self, province_code: str, **kwargs):
+        summary = self.summary(province_code)
+        return super().get_context_data(
+            province=self.province, unit=self.province, summary=summary, form=self.form, as_of=self.as_of,
+            breadcrumbs=self.breadcrumbs(None), **kwargs,
+        )
+
+
+class ProvinceSummaryExportView(_ProvinceMixin, View):
+    def get(self, request, province_code: str, fmt: str):
+        _check_format(fmt)
+        summary = self.summary(province_code)
+        header, rows = summary_export_rows(summary)
+        self.record_export(report="province_summary", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=self.province)
+        return export_response(fmt, f"audit-summary-{self.province.code}-{self.as_of.isoformat()}", header, rows)
+
+
+class ProvinceReportPdfView(_ProvinceMixin, View):
+    """The printed form แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ, signed by the reviewer and the head of office."""
+
+    def get(self, request, province_code: str):
+        summary = self.summary(province_code)
+        context = {
+            "province": self.province,
+            "summary": summary,
+            "as_of": self.as_of,
+            "printed_at": timezone.localtime(),
+            "reviewer": request.user,
+            "reviewer_name": _viewer_name(request.user),
+        }
+        try:
+            pdf = render_thai_pdf("audit/province_report_pdf.html", context, request=request)
+        except PdfUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("audit:province-summary", args=[self.province.code]) + f"?as_of={self.as_of}")
+        self.record_export(report="province_report", fmt="pdf", as_of=self.as_of,
+                           rows=len(summary.problems), unit=self.province)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="audit-report-{self.province.code}-{self.as_of.isoformat()}.pdf"'
+        )
+        return response
+
+
+def render_thai_pdf(template_name: str, context: dict, *, request) -> bytes:
+    """render_pdf, with the text written so that a PDF reader can copy it back out.
+
+    HarfBuzz draws SARA AM (ำ) as NIKHAHIT + SARA AA, and the PDF's text map has room for one meaning per glyph:
+    the SARA AA of "อำเภอ" would read back as "อาเภอ". Written decomposed (its Unicode compatibility form), the
+    text reads back as "อําเภอ", the same letters after NFKC normalisation, and it prints the same.
+    """
+    html = render_to_string(template_name, context, request=request).replace("\u0e33", "\u0e4d\u0e32")
+    return render_pdf("audit/_pdf_document.html", {"document": mark_safe(html)}, request=request)
+
+
+def _viewer_name(user) -> str:
+    # The signer's name as the HR record spells it; the viewer's own account is not loaded with it.
+    official = Official.objects.filter(national_id=user.official_id).first() if user.official_id else None
+    return official.full_name if official is not None else (user.get_full_name() or user.username)
+
+
+class _NationalMixin(ReviewMixin):
+    def summary(self):
+        if not self.scope.national:
+            raise Http404  # the whole country is outside every scope but the central admins'
+        self.form = AsOfForm(self.request.GET)
+        self.as_of = self.form.as_of_date
+        return national_summary(as_of=self.as_of)
+
+
+class NationalSummaryView(_NationalMixin, TemplateView):
+    template_name = "audit/national_summary.html"
+
+    def get_context_data(self, **kwargs):
+        summary = self.summary()
+        chart = [bar for bar in summary.chart if bar["row"].accounts]  # 77 bars would bury the few that matter
+        return super().get_context_data(summary=summary, chart=chart, form=self.form, as_of=self.as_of, **kwargs)
+
+
+class NationalSummaryExportView(_NationalMixin, View):
+    def get(self, request, fmt: str):
+        _check_format(fmt)
+        summary = self.summary()
+        header, rows = summary_export_rows(summary, include_extra=True)
+        self.record_export(report="national_summary", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=None)
+        return export_response(fmt, f"audit-summary-national-{self.as_of.isoformat()}", header, rows)
+
