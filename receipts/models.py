@@ -272,15 +272,6 @@ class Receipt(models.Model):
     def __str__(self) -> str:
         return f"ใบเสร็จรับเงินเลขที่ {self.number_display}{' (ทดลอง)' if self.trial else ''}"
 
-    @property
-    def number_display(self) -> str:
-        """4701/2570/000123: unit code, fiscal year (BE) and the number within them."""
-        return f"{self.unit.code}/{self.fiscal_year}/{self.number:06d}"
-
-    @property
-    def is_voided(self) -> bool:
-        return self.voided_at is not None
-
     def save(self, *args, **kwargs):
         if self._state.adding:
             super().save(*args, **kwargs)
@@ -300,6 +291,15 @@ class Receipt(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ReceiptImmutable(RECEIPT_NOT_DELETABLE)
+
+    @property
+    def number_display(self) -> str:
+        """4701/2570/000123: unit code, fiscal year (BE) and the number within them."""
+        return f"{self.unit.code}/{self.fiscal_year}/{self.number:06d}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class ReceiptItem(models.Model):

@@ -1,0 +1,49 @@
+"""Printed documents: the receipt (original and copy), the pay-in slip and the daily summary, as PDF."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.utils.translation import gettext as _
+
+from receipts import pdf_text
+from receipts.models import PayInSlip, Receipt
+from receipts.payin import bill_payment_data, code128_data_uri, qr_data_uri
+from rightsadmin.pdf import render_pdf as _render_pdf
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    # Extractable Thai text. Without WeasyPrint's libraries (OSError), _render_pdf says which to install.
+    with contextlib.suppress(OSError):
+        pdf_text.install()
+    return _render_pdf(template_name, context)
+
+
+def receipt_pdf(receipt: Receipt) -> bytes:
+    """The receipt twice: the original for the payer and the copy the office keeps. Voided ones say ยกเลิก."""
+    return render_pdf(
+        "receipts/pdf/receipt.html",
+        {"receipt": receipt, "items": list(receipt.items.all()), "copies": [_("ต้นฉบับ"), _("สำเนา")]},
+    )
+
+
+def payin_slip_context(slip: PayInSlip) -> dict:
+    data = bill_payment_data(
+        tax_id=slip.biller_id[:13], suffix=slip.biller_id[13:], reference1=slip.reference1,
+        reference2=slip.reference2, amount=slip.amount,
+    )
+    return {
+        "slip": slip,
+        "bill_data_printable": data.lstrip("|").replace("\r", " "),
+        "barcode_uri": code128_data_uri(data),
+        "qr_uri": qr_data_uri(data),
+    }
+
+
+def payin_slip_pdf(slip: PayInSlip, *, biller_name: str = "") -> bytes:
+    """The slip in two parts, as banks take them: the payer's part and the bank's part with the codes."""
+    return render_pdf("receipts/pdf/payin_slip.html", {**payin_slip_context(slip), "biller_name": biller_name})
+
+
+def daily_summary_pdf(summary) -> bytes:
+    return render_pdf("receipts/pdf/daily_summary.html", {"summary": summary})

@@ -1,0 +1,186 @@
+"""Reads about receipts and pay-in slips, always starting from what the viewer may see.
+
+Who sees what: an issuer sees the receipts of the unit where a receipt role gives them the menu (and below it);
+a reviewer sees those of the units under review (a province reviewer: the province office and all its districts);
+central admins the whole country. Everything else is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import Unit, User
+from accounts.rights import RoleAtUnit, Scope, cached_account_rights
+from receipts.models import CATEGORY_ROLE, Category, PayInSlip, Receipt
+
+ISSUE_MENU = "menu_issue_receipts"
+REVIEW_MENU = "menu_review_accounts"
+
+
+def receipt_scope(user: User) -> Scope:
+    """The units whose receipts `user` may look at: where they issue, and where they review."""
+    rights = cached_account_rights(user)
+    issue, review = rights.scope_for(ISSUE_MENU), rights.scope_for(REVIEW_MENU)
+    return Scope(roots=[*issue.roots, *review.roots], national=issue.national or review.national)
+
+
+def receipt_roles_held(user: User) -> list[RoleAtUnit]:
+    """The receipt roles the account holds, effective or not: the issue form offers them and the service decides."""
+    codes = set(CATEGORY_ROLE.values())
+    return [item for item in cached_account_rights(user).items if item.held and item.role.code in codes]
+
+
+def receipt_list(
+    *,
+    viewer: User,
+    unit: Unit | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    category: str | None = None,
+    issuer_id: int | None = None,
+    voided: bool | None = None,
+    trial: bool | None = None,
+    search: str = "",
+) -> QuerySet[Receipt]:
+    """Receipts in the viewer's scope, newest first, filtered. `unit` narrows to that unit and below."""
+    qs = receipt_scope(viewer).filter(Receipt.objects.all(), "unit")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    if category:
+        qs = qs.filter(category=category)
+    if issuer_id:
+        qs = qs.filter(issued_by_id=issuer_id)
+    if voided is not None:
+        qs = qs.filter(voided_at__isnull=not voided)
+    if trial is not None:
+        qs = qs.filter(trial=trial)
+    if search := search.strip():
+        condition = Q(payer_name__icontains=search) | Q(payer_national_id=search.replace("-", ""))
+        parts = search.split("/")
+        if parts[-1].isdigit():  # "123", "000123" or "4701/2570/000123"
+            number = Q(number=int(parts[-1]))
+            if len(parts) == 3 and parts[1].isdigit():
+                number &= Q(unit__code=parts[0], fiscal_year=int(parts[1]))
+            condition |= number
+        qs = qs.filter(condition)
+    return qs.select_related("unit", "fee_type").order_by("-issued_at", "-pk")
+
+
+def receipt_get(*, viewer: User, pk: int) -> Receipt:
+    """One receipt in the viewer's scope with what its page and PDF show; Receipt.DoesNotExist otherwise."""
+    qs = receipt_scope(viewer).filter(Receipt.objects.all(), "unit")
+    return qs.select_related("unit", "fee_type", "voided_by", "payin_slip").prefetch_related("items").get(pk=pk)
+
+
+def receipt_issuers(*, viewer: User) -> list[tuple[int, str]]:
+    """(account id, name as printed) of everyone who issued a receipt in the viewer's scope, for the filter."""
+    qs = receipt_scope(viewer).filter(Receipt.objects.all(), "unit")
+    pairs = dict(qs.order_by("issuer_name").values_list("issued_by_id", "issuer_name").distinct())
+    return sorted(pairs.items(), key=lambda pair: pair[1])
+
+
+def units_with_receipts(*, viewer: User) -> QuerySet[Unit]:
+    """Units in scope that hold receipts, or where the viewer issues: the choices of the unit filters."""
+    scope = receipt_scope(viewer)
+    issuing = [item.unit.pk for item in receipt_roles_held(viewer)]
+    return scope.units().filter(Q(Exists(Receipt.objects.filter(unit=OuterRef("pk")))) | Q(pk__in=issuing))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The daily summary (รายงานสรุปการรับเงินประจำวัน)
+
+
+@dataclass
+class SummaryRow:
+    category: str
+    label: str
+    trial: bool
+    count: int = 0
+    voided: int = 0
+    total: Decimal = Decimal("0.00")
+
+
+@dataclass
+class DailySummary:
+    unit: Unit
+    day: datetime.date
+    rows: list[SummaryRow]
+    receipts: list[Receipt]
+    generated_at: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def real_rows(self) -> list[SummaryRow]:
+        return [row for row in self.rows if not row.trial]
+
+    @property
+    def total(self) -> Decimal:
+        """Money received that day: real receipts that are not voided."""
+        return sum((row.total for row in self.real_rows), Decimal("0.00"))
+
+    @property
+    def count(self) -> int:
+        return sum(row.count for row in self.real_rows)
+
+    @property
+    def voided(self) -> int:
+        return sum(row.voided for row in self.real_rows)
+
+
+def receipt_daily_summary(*, viewer: User, unit: Unit, day: datetime.date) -> DailySummary:
+    """Per category: receipts issued on `day` at `unit` and below, the voided ones apart. Two queries.
+
+    Every category has a row even with no receipt; trial receipts get rows of their own, outside the totals.
+    """
+    qs = receipt_list(viewer=viewer, unit=unit, date_from=day, date_to=day)
+    live = Q(voided_at__isnull=True)
+    aggregates = {
+        (row["category"], row["trial"]): row
+        for row in qs.order_by().values("category", "trial").annotate(
+            n=Count("pk", filter=live), n_voided=Count("pk", filter=~live), amount=Sum("total", filter=live)
+        )
+    }
+    rows = []
+    for trial in (False, True):
+        for category in Category:
+            found = aggregates.get((category.value, trial))
+            if trial and found is None:
+                continue
+            row = SummaryRow(category=category.value, label=str(category.label), trial=trial)
+            if found:
+                row.count, row.voided = found["n"], found["n_voided"]
+                row.total = found["amount"] or Decimal("0.00")
+            rows.append(row)
+    receipts = list(qs.order_by("unit__code", "trial", "number"))
+    return DailySummary(unit=unit, day=day, rows=rows, receipts=receipts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pay-in slips
+
+
+def payin_slip_list(*, viewer: User, paid: bool | None = None, search: str = "") -> QuerySet[PayInSlip]:
+    qs = receipt_scope(viewer).filter(PayInSlip.objects.all(), "unit").annotate(
+        is_paid=Exists(Receipt.objects.filter(payin_slip=OuterRef("pk"), voided_at__isnull=True))
+    )
+    if paid is not None:
+        qs = qs.filter(is_paid=paid)
+    if search := search.strip():
+        qs = qs.filter(Q(reference1=search.upper()) | Q(payer_name__icontains=search))
+    return qs.select_related("unit", "fee_type").order_by("-created_at", "-pk")
+
+
+def payin_slip_get(*, viewer: User, pk: int) -> PayInSlip:
+    return payin_slip_list(viewer=viewer).get(pk=pk)
+
+
+def payin_slip_receipts(slip: PayInSlip) -> list[Receipt]:
+    return list(slip.receipts.select_related("unit").order_by("issued_at"))
