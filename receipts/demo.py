@@ -7,6 +7,7 @@ payment and one paid, a refusal of palad.k2.4701 under the rank rule, and อำ
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 from django.db import transaction
@@ -75,11 +76,9 @@ def demo_receipts_build() -> dict[str, int]:
     paid = payin_slip_create(issuer=clerk, unit=u4701, fee_type=_fee("IDCARD"), amount=Decimal("100.00"),
                              payer_name="นางอรุณี แสนสุข")
     receipts.append(receipt_issue_from_slip(slip=paid, issuer=clerk, payment_reference="SCB-20261122-0042"))
-    try:  # the rank rule at work: logged as a refusal
+    with contextlib.suppress(ReceiptRefused):  # the rank rule at work: logged as a refusal
         receipt_issue(issuer=palad_k2, unit=u4701, category="AUCTION", payer_name="นายทดลอง ซื้อทรัพย์",
                       payment_method="cash", items=[ItemInput("โต๊ะไม้เก่า", Decimal("1"), Decimal("300"))])
-    except ReceiptRefused:
-        pass
     trial_receipts = 0
     receipt_office_update(unit=u4702, actor=None, trial_mode=True)
     trial_clerk = User.objects.filter(
