@@ -10,9 +10,11 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import (
@@ -389,6 +391,17 @@ def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, i
         },
     )
     return account
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Accounts locked by failed logins (django-axes keeps the attempts by username)
+
+
+def locked_usernames() -> QuerySet:
+    """A subquery of the usernames locked out now; reviewers unlock them with account_unlock."""
+    from axes.models import AccessAttempt  # axes imports the user model at import time
+
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values("username")
 
 
 # ---------------------------------------------------------------------------------------------------------------

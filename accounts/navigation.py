@@ -1,12 +1,17 @@
-"""The menus of the navigation bar. Each shows only when the account's effective roles include its permission."""
+"""The menus of the navigation bar. Each shows only when the account's effective roles include its permission.
 
+A menu may carry a count (a queue's length): a callable `count(user, rights) -> int` that costs one query and runs only
+when the menu is shown.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.rights import cached_account_rights
+from accounts.rights import AccountRights, cached_account_rights
 
 
 @dataclass(frozen=True)
@@ -14,11 +19,63 @@ class MenuItem:
     permission: str | None  # a Role menu codename; None for every logged-in account
     label: str | Promise
     url_name: str
+    count: Callable[..., int] | None = None  # count(user, rights): one query, shown as a badge when not zero
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Queue counts, each one query, each within the viewer's scope for that menu
+
+
+def pending_change_requests(user, rights: AccountRights) -> int:
+    from accounts.models import ChangeRequest
+
+    scope = rights.scope_for("menu_decide_change_requests")
+    return scope.filter(ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING), "account__registered_unit").count()
+
+
+def pending_leaver_reports(user, rights: AccountRights) -> int:
+    from accounts.models import LeaverReport
+
+    if not rights.scope_for("menu_deactivate_accounts").national:
+        return 0
+    return LeaverReport.objects.filter(status=LeaverReport.Status.PENDING).count()
+
+
+def returned_leaver_reports(user, rights: AccountRights) -> int:
+    """Reports the centre sent back to the viewer's offices, not yet reported again."""
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import LeaverReport
+
+    scope = rights.scope_for("menu_report_leavers")
+    if scope.national:
+        return 0  # the centre's own queue counts its pending reports
+    later = LeaverReport.objects.filter(account=OuterRef("account"), created_at__gt=OuterRef("created_at"))
+    return scope.filter(LeaverReport.objects.filter(status=LeaverReport.Status.RETURNED), "unit").exclude(
+        Exists(later)
+    ).count()
+
+
+def locked_accounts(user, rights: AccountRights) -> int:
+    from accounts.lifecycle import locked_usernames
+    from accounts.models import User
+
+    scope = rights.scope_for("menu_review_accounts")
+    return scope.filter(User.objects.filter(username__in=locked_usernames()), "registered_unit").count()
 
 
 MENU = [
     MenuItem(None, _("หน้าหลัก"), "home"),
     MenuItem(None, _("ข้อมูลของฉัน"), "accounts:profile"),
+    MenuItem(None, _("คำขอแก้ไขข้อมูลของฉัน"), "accounts:change-request-mine"),
+    MenuItem("menu_decide_change_requests", _("คำขอเปลี่ยนแปลงข้อมูล"), "accounts:change-request-queue",
+             count=pending_change_requests),
+    MenuItem("menu_report_leavers", _("รายงานผู้พ้นจากหน้าที่"), "accounts:leaver-list", count=returned_leaver_reports),
+    MenuItem("menu_deactivate_accounts", _("ระงับการใช้งานบัญชี"), "accounts:leaver-queue", count=pending_leaver_reports),
+    MenuItem("menu_record_orders", _("คำสั่งมอบหมาย"), "accounts:order-list"),
+    MenuItem("menu_review_accounts", _("ปรับสิทธิ์ตามคำสั่ง"), "accounts:rights-sync"),
+    MenuItem("menu_review_accounts", _("บัญชีที่ถูกล็อก"), "accounts:locked-accounts", count=locked_accounts),
+    MenuItem("menu_view_event_log", _("บันทึกเหตุการณ์"), "events:log"),
 ]
 
 
@@ -30,9 +87,16 @@ def register_menu(*items: MenuItem) -> None:
 def menu_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    codenames = cached_account_rights(user).menu_codenames()
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in MENU
-        if item.permission is None or item.permission in codenames or user.is_superuser
-    ]
+    rights = cached_account_rights(user)
+    codenames = rights.menu_codenames()
+    entries = []
+    for item in MENU:
+        if not (item.permission is None or item.permission in codenames or user.is_superuser):
+            continue
+        entries.append({
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "url_name": item.url_name,
+            "count": item.count(user, rights) if item.count else None,
+        })
+    return entries

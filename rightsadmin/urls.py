@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("receipts/", include("receipts.urls")),
+    path("events/", include("events.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/me/tokens/", include("api.urls_tokens")),
     path("admin/", admin.site.urls),

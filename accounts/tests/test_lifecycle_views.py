@@ -1,0 +1,333 @@
+"""The lifecycle screens: menus (403), scope (404), POST only, and the whole journey through each workflow."""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import AssignmentOrder, ChangeRequest, LeaverReport
+from accounts.tests.factories import hold, level, position, role, unit
+from events.models import Event
+
+PASSWORD = "correct-horse-2569"
+PDF = b"%PDF-1.4\n%test\n"
+
+
+def menu_html(html: str) -> str:
+    return html.split('<nav aria-label="เมนูหลัก">', 1)[1].split("</nav>", 1)[0]
+
+
+@pytest.fixture
+def holder(make_account):
+    return make_account("ISV_USER", unit_code="4701", username="holder.4701")
+
+
+@pytest.fixture
+def reviewer(make_account):
+    return make_account("DISTRICT_REVIEWER", unit_code="4701", position_name="เจ้าพนักงานปกครอง", username="rev.4701")
+
+
+@pytest.fixture
+def other_reviewer(make_account):
+    return make_account("DISTRICT_REVIEWER", unit_code="4702", position_name="เจ้าพนักงานปกครอง", username="rev.4702")
+
+
+@pytest.fixture
+def central(make_account):
+    return make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL", position_name="นิติกร", level_code="K4",
+                        username="central")
+
+
+def change_request_post(**overrides):
+    data = {
+        "position": position("เจ้าพนักงานปกครอง").pk, "level": level("K2").pk, "unit": unit("4701").pk,
+        "order_number": "๑๒/๒๕๖๙", "order_date": "2569-01-05", "note": "ตามคำสั่งจังหวัด",
+    }
+    return data | overrides
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Change requests
+
+
+@pytest.mark.django_db
+def test_change_request_journey(client, holder, reviewer):
+    client.force_login(holder)
+    form = client.get(reverse("accounts:change-request-create"))
+    assert form.status_code == 200 and "ยื่นขอเปลี่ยนแปลงข้อมูลผู้ปฏิบัติงาน" in form.content.decode()
+    data = change_request_post(attachment=SimpleUploadedFile("order.pdf", PDF, content_type="application/pdf"))
+    response = client.post(reverse("accounts:change-request-create"), data)
+    assert response.status_code == 302
+    request = ChangeRequest.objects.get()
+    assert (request.order_number, request.order_date) == ("12/2569", datetime.date(2026, 1, 5))
+    assert "รอพิจารณา" in client.get(reverse("accounts:change-request-mine")).content.decode()
+    assert client.get(reverse("accounts:change-request-attachment", args=[request.pk])).status_code == 200
+
+    client.force_login(reviewer)
+    home = client.get(reverse("home")).content.decode()
+    assert re.search(r"คำขอเปลี่ยนแปลงข้อมูล <span class=\"badge warn\">1</span>", menu_html(home))
+    assert "holder.4701" in client.get(reverse("accounts:change-request-queue")).content.decode()
+    detail = client.get(reverse("accounts:change-request-detail", args=[request.pk])).content.decode()
+    assert "อนุมัติ และแก้ไขข้อมูลที่ลงทะเบียน" in detail
+    response = client.post(reverse("accounts:change-request-decide", args=[request.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    holder.refresh_from_db()
+    assert holder.registered_level.code == "K2"
+    assert "badge warn" not in menu_html(client.get(reverse("home")).content.decode())
+
+
+@pytest.mark.django_db
+def test_change_request_refusals_over_http(client, holder, reviewer, other_reviewer):
+    client.force_login(holder)
+    bad_pdf = SimpleUploadedFile("order.pdf", b"not a pdf", content_type="application/pdf")
+    response = client.post(reverse("accounts:change-request-create"), change_request_post(attachment=bad_pdf))
+    assert "ต้องเป็นไฟล์ PDF" in response.content.decode()
+    response = client.post(reverse("accounts:change-request-create"), change_request_post(order_date="2569-02-30"))
+    assert "ไม่มีวันที่นี้ในปฏิทิน" in response.content.decode()
+    assert not ChangeRequest.objects.exists()
+    client.post(reverse("accounts:change-request-create"), change_request_post())
+    request = ChangeRequest.objects.get()
+    # The holder has no decide menu; another district's reviewer does not see it; nobody decides by GET.
+    assert client.get(reverse("accounts:change-request-queue")).status_code == 403
+    assert client.post(reverse("accounts:change-request-decide", args=[request.pk]), {"decision": "approve"}).status_code == 403
+    client.force_login(other_reviewer)
+    assert client.get(reverse("accounts:change-request-detail", args=[request.pk])).status_code == 404
+    assert client.post(reverse("accounts:change-request-decide", args=[request.pk]), {"decision": "approve"}).status_code == 404
+    assert client.get(reverse("accounts:change-request-attachment", args=[request.pk])).status_code == 404
+    client.force_login(reviewer)
+    assert client.get(reverse("accounts:change-request-decide", args=[request.pk])).status_code == 405
+    response = client.post(reverse("accounts:change-request-decide", args=[request.pk]), {"decision": "reject"}, follow=True)
+    assert "กรุณาระบุเหตุผลที่ไม่อนุมัติ" in response.content.decode()
+    request.refresh_from_db()
+    holder.refresh_from_db()
+    assert request.status == ChangeRequest.Status.PENDING and holder.registered_level.code == "K3"
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_decide_their_own_request_over_http(client, reviewer):
+    client.force_login(reviewer)
+    client.post(reverse("accounts:change-request-create"), change_request_post())
+    request = ChangeRequest.objects.get()
+    assert "อนุมัติ และแก้ไขข้อมูลที่ลงทะเบียน" not in client.get(
+        reverse("accounts:change-request-detail", args=[request.pk])).content.decode()
+    response = client.post(reverse("accounts:change-request-decide", args=[request.pk]), {"decision": "approve"}, follow=True)
+    assert "ไม่สามารถพิจารณาคำขอของตนเองได้" in response.content.decode()
+    assert ChangeRequest.objects.get().status == ChangeRequest.Status.PENDING
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leavers
+
+
+@pytest.mark.django_db
+def test_leaver_journey_from_candidates_to_deactivation(client, make_account, reviewer, central):
+    retired = make_account("ISV_USER", "ISV_FEE_RECEIPT", unit_code="4701", username="old.4701",
+                           birth_date=datetime.date(1960, 1, 1))
+    make_account("ISV_USER", unit_code="4701", username="young.4701")
+    client.force_login(reviewer)
+    candidates = client.get(reverse("accounts:leaver-candidates")).content.decode()
+    assert "old.4701" in candidates and "young.4701" not in candidates
+    form = client.get(reverse("accounts:leaver-report-create"), {"account": retired.pk}).content.decode()
+    assert "old.4701</textarea>" in form
+    response = client.post(reverse("accounts:leaver-report-create"), {
+        "usernames": "old.4701", "reason": "retired", "left_on": "2563-09-30",
+        "evidence": SimpleUploadedFile("retire.pdf", PDF, content_type="application/pdf"),
+    })
+    assert response.status_code == 302
+    report = LeaverReport.objects.get()
+    assert report.left_on == datetime.date(2020, 9, 30) and report.evidence
+    assert client.get(reverse("accounts:leaver-queue")).status_code == 403  # the district does not deactivate
+
+    client.force_login(central)
+    assert re.search(r"ระงับการใช้งานบัญชี <span class=\"badge warn\">1</span>", menu_html(client.get(reverse("home")).content.decode()))
+    assert "old.4701" in client.get(reverse("accounts:leaver-queue")).content.decode()
+    assert client.get(reverse("accounts:leaver-evidence", args=[report.pk])).status_code == 200
+    assert client.get(reverse("accounts:leaver-accept")).status_code == 405
+    client.post(reverse("accounts:leaver-accept"), {"report": [report.pk]})
+    retired.refresh_from_db()
+    assert not retired.is_active
+    client.logout()
+    client.post(reverse("login"), {"username": "old.4701", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_leaver_report_form_names_accounts_outside_the_scope_as_unknown(client, make_account, reviewer):
+    make_account("ISV_USER", unit_code="4702", username="far.4702")
+    client.force_login(reviewer)
+    response = client.post(reverse("accounts:leaver-report-create"),
+                           {"usernames": "far.4702", "reason": "transferred", "left_on": "2569-01-01"})
+    assert "ไม่พบบัญชีในขอบเขตหน่วยงานของท่าน: far.4702" in response.content.decode()
+    assert not LeaverReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_centre_returns_a_report_and_the_office_sees_why(client, make_account, reviewer, central):
+    account = make_account("ISV_USER", unit_code="4701", username="moved.4701")
+    client.force_login(reviewer)
+    client.post(reverse("accounts:leaver-report-create"), {"usernames": "moved.4701", "reason": "transferred",
+                                                             "left_on": "2569-01-01"})
+    report = LeaverReport.objects.get()
+    client.force_login(central)
+    response = client.post(reverse("accounts:leaver-return", args=[report.pk]), {"reason": ""}, follow=True)
+    assert "กรุณาระบุเหตุผล" in response.content.decode()
+    client.post(reverse("accounts:leaver-return", args=[report.pk]), {"reason": "ย้ายภายในกรม ให้ย้ายบัญชีแทน"})
+    client.force_login(reviewer)
+    page = client.get(reverse("accounts:leaver-list")).content.decode()
+    assert "ย้ายภายในกรม ให้ย้ายบัญชีแทน" in page
+    assert re.search(r"รายงานผู้พ้นจากหน้าที่ <span class=\"badge warn\">1</span>", menu_html(page))
+    account.refresh_from_db()
+    assert account.is_active
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Orders, transfers, rights sync
+
+
+def order_post(official, **overrides):
+    data = {
+        "number": "9/2569", "order_date": "2569-01-02", "issuing_unit": unit("4701").pk, "signer": "นายอำเภอ",
+        "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200",
+        "lines-0-national_id": official.national_id, "lines-0-role": role("ISV_FEE_RECEIPT").pk,
+        "lines-0-unit": unit("4701").pk, "lines-0-position": official.position_id, "lines-0-level": official.level_id,
+        "lines-0-effective_from": "2569-01-03", "lines-0-effective_to": "",
+    }
+    return data | overrides
+
+
+@pytest.mark.django_db
+def test_record_an_order_then_sync_rights_from_the_screen(client, make_account, reviewer):
+    person = make_account("ISV_USER", unit_code="4701", username="person.4701")
+    client.force_login(reviewer)
+    assert client.get(reverse("accounts:order-create")).status_code == 200
+    response = client.post(reverse("accounts:order-create"),
+                           order_post(person.official, scan=SimpleUploadedFile("o.pdf", PDF, content_type="application/pdf")))
+    order = AssignmentOrder.objects.get(number="9/2569")
+    assert response.status_code == 302 and order.lines.count() == 1 and order.recorded_by == reviewer
+    assert "9/2569" in client.get(reverse("accounts:order-list")).content.decode()
+    sync = client.get(reverse("accounts:rights-sync"))
+    change = next(c for c in sync.context["changes"] if c.account == person)
+    assert change.action == "grant" and "9/2569" in change.reason
+    client.post(reverse("accounts:rights-sync"), {"change": [change.key]})
+    assert Event.objects.filter(action="accounts.role.granted", actor=reviewer, target_id=str(person.pk)).exists()
+    assert all(c.account != person for c in client.get(reverse("accounts:rights-sync")).context["changes"])
+
+
+@pytest.mark.django_db
+def test_order_refusals(client, make_account, reviewer, holder):
+    client.force_login(reviewer)
+    response = client.post(reverse("accounts:order-create"), order_post(holder.official, **{"lines-0-unit": unit("4702").pk}))
+    assert response.status_code == 200 and not AssignmentOrder.objects.filter(number="9/2569").exists()
+    response = client.post(reverse("accounts:order-create"), order_post(holder.official, **{"lines-0-national_id": "1234567890123"}))
+    assert "เลขประจำตัวประชาชน" in response.content.decode()
+    client.force_login(holder)
+    assert client.get(reverse("accounts:order-create")).status_code == 403
+    assert client.get(reverse("accounts:rights-sync")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_move_an_account_under_a_new_order(client, make_account, other_reviewer, today):
+    person = make_account("ISV_USER", unit_code="4701", username="mover")
+    client.force_login(other_reviewer)
+    client.post(reverse("accounts:order-create"), order_post(person.official, **{
+        "issuing_unit": unit("4702").pk, "lines-0-unit": unit("4702").pk, "lines-0-role": role("ISV_USER").pk,
+        "lines-0-effective_from": (today - datetime.timedelta(days=1)).isoformat()}))
+    order = AssignmentOrder.objects.get(number="9/2569")
+    page = client.get(reverse("accounts:order-detail", args=[order.pk])).content.decode()
+    assert "ย้ายบัญชี mover (จาก 4701) มาหน่วยงานนี้" in page
+    line = order.lines.get()
+    client.post(reverse("accounts:account-move", args=[line.pk]), {"account": person.pk})
+    person.refresh_from_db()
+    assert person.registered_unit.code == "4702"
+
+
+@pytest.mark.django_db
+def test_orders_of_other_units_are_not_found(client, make_account, reviewer, other_reviewer):
+    person = make_account("ISV_USER", unit_code="4702")
+    client.force_login(other_reviewer)
+    client.post(reverse("accounts:order-create"), order_post(person.official, **{
+        "issuing_unit": unit("4702").pk, "lines-0-unit": unit("4702").pk}))
+    order = AssignmentOrder.objects.get(number="9/2569")
+    client.force_login(reviewer)
+    assert client.get(reverse("accounts:order-detail", args=[order.pk])).status_code == 404
+    assert client.post(reverse("accounts:order-revoke", args=[order.pk]), {"reason": "x"}).status_code == 404
+    assert client.post(reverse("accounts:account-move", args=[order.lines.get().pk]), {"account": person.pk}).status_code == 404
+    order.refresh_from_db()
+    assert order.revoked_at is None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Locked accounts
+
+
+@pytest.mark.django_db
+def test_reviewer_unlocks_an_account_in_scope_only(client, make_account, reviewer, other_reviewer):
+    locked = make_account("ISV_USER", unit_code="4701", username="locked.4701")
+    for attempt in range(3):
+        client.post(reverse("login"), {"username": "locked.4701", "password": f"wrong-{attempt}"})
+    client.force_login(other_reviewer)
+    assert "locked.4701" not in client.get(reverse("accounts:locked-accounts")).content.decode()
+    assert client.post(reverse("accounts:account-unlock", args=[locked.pk])).status_code == 404
+    client.force_login(reviewer)
+    page = client.get(reverse("accounts:locked-accounts")).content.decode()
+    assert "locked.4701" in page
+    assert re.search(r"บัญชีที่ถูกล็อก <span class=\"badge warn\">1</span>", menu_html(page))
+    client.post(reverse("accounts:account-unlock", args=[locked.pk]))
+    assert Event.objects.filter(action="accounts.login.unlocked", actor=reviewer).exists()
+    client.logout()
+    client.post(reverse("login"), {"username": "locked.4701", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(locked.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Navigation counts stay one query each
+
+
+@pytest.mark.django_db
+def test_queue_counts_cost_the_same_for_few_and_many_items(client, make_account, central, django_assert_max_num_queries):
+    from accounts import lifecycle
+    from accounts.rights import account_rights
+
+    def report_some(n):
+        accounts = [make_account("ISV_USER", unit_code="4701") for _ in range(n)]
+        lifecycle.leaver_report_file(accounts=accounts, reason="retired", left_on=datetime.date(2025, 9, 30),
+                                     actor=central, scope=account_rights(central).scope_for("menu_report_leavers"))
+        for account in accounts:
+            lifecycle.change_request_file(account=account, filed_by=account, position=position("นิติกร"),
+                                          level=account.registered_level, unit=account.registered_unit,
+                                          order_number="1/2569", order_date=datetime.date(2026, 1, 1))
+
+    client.force_login(central)
+    report_some(1)
+    with django_assert_max_num_queries(40) as small:
+        client.get(reverse("home"))
+    report_some(10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = client.get(reverse("home")).content.decode()
+    assert re.search(r"ระงับการใช้งานบัญชี <span class=\"badge warn\">11</span>", menu_html(html))
+    assert re.search(r"คำขอเปลี่ยนแปลงข้อมูล <span class=\"badge warn\">11</span>", menu_html(html))
+
+
+@pytest.mark.django_db
+def test_menus_follow_the_roles(client, holder, reviewer, central):
+    client.force_login(holder)
+    links = menu_html(client.get(reverse("home")).content.decode())
+    assert reverse("accounts:change-request-mine") in links
+    assert reverse("accounts:change-request-queue") not in links and reverse("events:log") not in links
+    client.force_login(reviewer)
+    links = menu_html(client.get(reverse("home")).content.decode())
+    assert reverse("accounts:change-request-queue") in links and reverse("accounts:leaver-queue") not in links
+    client.force_login(central)
+    assert reverse("accounts:leaver-queue") in menu_html(client.get(reverse("home")).content.decode())
+
+
+@pytest.mark.django_db
+def test_held_but_not_ordered_reviewer_role_opens_no_queue(client, make_account):
+    """Menus come from effective rights (held and ordered), not from held roles alone."""
+    account = make_account("ISV_USER", unit_code="4701")
+    hold(account, "DISTRICT_REVIEWER", "4701")
+    client.force_login(account)
+    assert client.get(reverse("accounts:change-request-queue")).status_code == 403
+    assert reverse("accounts:change-request-queue") not in menu_html(client.get(reverse("home")).content.decode())
