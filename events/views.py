@@ -147,7 +147,7 @@ class EventLogExportView(View):
         ]
         event_record(
             action="events.log.exported", actor=request.user, target_label=f"{len(rows)} รายการ",
-            ip_address=client_ip(request),
+            unit=request.user.registered_unit, ip_address=client_ip(request),
             data={"format": fmt, "rows": len(rows), "filters": {k: v for k, v in request.GET.items()}},
         )
         return export_response(fmt, f"event-log-{timezone.localdate():%Y%m%d}", header, rows)
