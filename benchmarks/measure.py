@@ -1,0 +1,310 @@
+"""The measurements of `manage.py benchmark`. Each returns numbers and says how they were taken; none asserts."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.models import Count, Max, Min
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from accounts.importers import registry_import
+from accounts.models import Unit, User
+from receipts.models import Receipt, ReceiptCounter
+
+# ---------------------------------------------------------------------------------------------------------------
+# Imports
+
+
+@dataclass
+class ImportResult:
+    label: str
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def measure_import(label: str, kind: str, path: Path) -> ImportResult:
+    """Wall time of one `registry_import` call on the file: read, check every row, write, log, commit."""
+    started = time.perf_counter()
+    report = registry_import(kind=kind, source=path, origin="command")
+    seconds = time.perf_counter() - started
+    if not report.ok or not report.imported:
+        lines = "\n".join(report.problem_lines()[:10])
+        raise RuntimeError(f"the generated {label} file was refused by the importer:\n{lines}")
+    return ImportResult(label=label, rows=report.rows, seconds=seconds)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# audit_report
+
+
+@dataclass
+class AuditResult:
+    rows: int
+    in_process_seconds: float
+    tracemalloc_peak_mb: float
+    maxrss_delta_mb: float
+    subprocess_seconds: float | None
+    subprocess_maxrss_mb: float | None
+    subprocess_error: str = ""
+
+
+def _maxrss_mb(usage) -> float:
+    return usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def database_url() -> str:
+    """The URL of the database this process uses (a test run's test database included), for a child process."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    if connection.vendor == "postgresql":
+        auth = f"{quote(s['USER'] or '', safe='')}:{quote(s['PASSWORD'] or '', safe='')}@" if s["USER"] else ""
+        return f"postgres://{auth}{s['HOST'] or ''}:{s['PORT'] or 5432}/{s['NAME']}"
+    raise RuntimeError(f"no URL for a {connection.vendor} database")
+
+
+def measure_audit_report() -> AuditResult:
+    """The whole country's audit_report, three ways.
+
+    1. In this process, `call_command("audit_report", output=file)`, timed with perf_counter: the report alone.
+    2. In this process again, under tracemalloc: the peak of Python allocations (tracemalloc slows Python down, so
+       this run is not timed), and the growth of this process's peak RSS (ru_maxrss delta: it only shows what goes
+       above the process's earlier peak, which the dataset build may have set).
+    3. As an operator runs it, `python manage.py audit_report --output FILE` in a child process: wall time including
+       Python and Django start-up, and the child's own peak RSS (os.wait4), the whole process's memory.
+    """
+    with tempfile.TemporaryDirectory() as directory, open(os.devnull, "w") as quiet:
+        output = Path(directory) / "audit.csv"
+        usage_before = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        call_command("audit_report", output=str(output), stderr=quiet)
+        in_process = time.perf_counter() - started
+        maxrss_delta = _maxrss_mb(resource.getrusage(resource.RUSAGE_SELF)) - _maxrss_mb(usage_before)
+        rows = max(sum(1 for _ in output.open(encoding="utf-8-sig")) - 1, 0)
+
+        tracemalloc.start()
+        call_command("audit_report", output=str(output), stderr=quiet)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        sub_seconds = sub_rss = None
+        error = ""
+        env = {**os.environ, "DATABASE_URL": database_url()}
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "audit_report", "--output",
+                   str(Path(directory) / "audit-child.csv")]
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(child.pid, 0)
+        sub_elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        stderr = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+        if child.returncode == 0:
+            sub_seconds, sub_rss = sub_elapsed, _maxrss_mb(usage)
+        else:
+            error = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {child.returncode}"
+    return AuditResult(rows=rows, in_process_seconds=in_process, tracemalloc_peak_mb=peak / 2**20,
+                       maxrss_delta_mb=maxrss_delta, subprocess_seconds=sub_seconds, subprocess_maxrss_mb=sub_rss,
+                       subprocess_error=error)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pages
+
+
+@dataclass
+class PageResult:
+    label: str
+    url: str = ""
+    status: int | None = None
+    queries: int | None = None
+    times_ms: list[float] = field(default_factory=list)
+    missing: str = ""  # why the page could not be measured
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.times_ms)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.times_ms, 95)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least pct% of the values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
+
+
+def bench_client(user: User) -> Client:
+    host = "testserver" if "testserver" in settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS else next(
+        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")), "localhost"
+    )
+    client = Client(SERVER_NAME=host)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def measure_page(label: str, client: Client, url_name: str | None, args: list | None = None, *, url: str = "",
+                 repeats: int, warmup: int = 2) -> PageResult:
+    """Server time of GET `url` through Django's test Client: the whole request/response cycle in this process
+    (middleware, session, view, queries, template), no network. The queries are counted on one extra request;
+    the timed requests run without query capture."""
+    result = PageResult(label=label)
+    if url_name:
+        try:
+            url = reverse(url_name, args=args or [])
+        except NoReverseMatch:
+            result.missing = f"URL {url_name} does not exist yet"
+            return result
+    result.url = url
+    secure = settings.SECURE_SSL_REDIRECT
+    for _ in range(warmup):
+        response = client.get(url, secure=secure)
+    result.status = response.status_code
+    if response.status_code != 200:
+        result.missing = f"HTTP {response.status_code} for {url}"
+        return result
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, secure=secure)
+    result.queries = len(captured.captured_queries)
+    for _ in range(repeats):
+        started = time.perf_counter()
+        client.get(url, secure=secure)
+        result.times_ms.append((time.perf_counter() - started) * 1000)
+    return result
+
+
+def admin_changelist_url(unit: Unit) -> str:
+    """The Django admin's list of the same accounts as a unit's review page: active accounts registered in the unit
+    and below. The admin refuses `registered_unit__path__startswith` (not a list_filter), so the nearest allowed
+    equivalent is the list of the subtree's unit ids."""
+    ids = ",".join(str(pk) for pk in Unit.objects.subtree_of(unit).order_by("pk").values_list("pk", flat=True))
+    return f"/admin/accounts/user/?is_active__exact=1&registered_unit__id__in={ids}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Receipts by concurrent workers
+
+
+@dataclass
+class ReceiptsResult:
+    workers: int
+    issued: int
+    failed: int
+    seconds: float
+    series: str
+    gap_free: bool
+    check: str
+    errors: list[str] = field(default_factory=list)
+    all_series_checked: int = 0
+    all_series_bad: list[str] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.issued / self.seconds if self.seconds else 0.0
+
+
+def measure_receipts(*, unit: Unit, usernames: list[str], per_worker: int) -> ReceiptsResult:
+    """`len(usernames)` threads, each with its own database connection and account, start together on a barrier
+    and each issue `per_worker` fee receipts at `unit` through `receipts.services.receipt_issue` (the rights check,
+    the locked counter, the items and the event log entry, one transaction per receipt). Receipts per second =
+    receipts issued / wall time from the barrier to the last thread's end."""
+    from accounts.rights import today
+    from receipts.models import Category, FeeType, PaymentMethod, fiscal_year_be
+    from receipts.services import ItemInput, receipt_issue
+
+    fee_type = FeeType.objects.filter(is_active=True).order_by("code").first()
+    barrier = threading.Barrier(len(usernames) + 1)
+    issued = [0] * len(usernames)
+    failed = [0] * len(usernames)
+    errors: list[str] = []
+
+    def work(index: int, username: str) -> None:
+        try:
+            issuer = User.objects.get(username=username)
+            office = Unit.objects.get(pk=unit.pk)
+            barrier.wait()
+            for n in range(per_worker):
+                try:
+                    receipt_issue(
+                        issuer=issuer, unit=office, category=Category.FEE, fee_type=fee_type,
+                        payer_name=f"ผู้ชำระ {index}-{n}", payment_method=PaymentMethod.CASH,
+                        items=[ItemInput(description=fee_type.name_th, quantity=Decimal("1"),
+                                         unit_price=Decimal("20.00"))],
+                    )
+                    issued[index] += 1
+                except Exception as exc:  # counted and shown: a benchmark reports failures, it does not stop
+                    failed[index] += 1
+                    if len(errors) < 5:
+                        errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i, name)) for i, name in enumerate(usernames)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+
+    fiscal_year = fiscal_year_be(today())
+    counter = ReceiptCounter.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False,
+                                            kind=ReceiptCounter.Kind.RECEIPT).first()
+    numbers = Receipt.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False).aggregate(
+        n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"), high=Max("number"))
+    last = counter.last_number if counter else 0
+    gap_free = numbers["n"] == numbers["distinct"] == last == (numbers["high"] or 0) and (numbers["low"] or 1) == 1
+    check = (f"series {unit.code}/{fiscal_year}: {numbers['n']:,} receipts, {numbers['distinct']:,} distinct numbers "
+             f"from {numbers['low']} to {numbers['high']}, counter at {last:,}")
+    result = ReceiptsResult(workers=len(usernames), issued=sum(issued), failed=sum(failed), seconds=seconds,
+                            series=f"{unit.code}/{fiscal_year}", gap_free=gap_free, check=check, errors=errors)
+    result.all_series_checked, result.all_series_bad = check_all_series()
+    return result
+
+
+def check_all_series() -> tuple[int, list[str]]:
+    """Every receipt series in the database: numbers 1..n, each once, n equal to its counter. One grouped query."""
+    counters = {
+        (row["unit_id"], row["fiscal_year"], row["trial"]): row["last_number"]
+        for row in ReceiptCounter.objects.filter(kind=ReceiptCounter.Kind.RECEIPT).values(
+            "unit_id", "fiscal_year", "trial", "last_number")
+    }
+    bad = []
+    seen = 0
+    for row in (Receipt.objects.order_by().values("unit_id", "fiscal_year", "trial")
+                .annotate(n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"),
+                          high=Max("number"))):
+        seen += 1
+        key = (row["unit_id"], row["fiscal_year"], row["trial"])
+        if not (row["n"] == row["distinct"] == row["high"] == counters.get(key) and row["low"] == 1):
+            bad.append(f"unit {key[0]} year {key[1]}: {row['n']} receipts, numbers {row['low']}..{row['high']}, "
+                       f"counter {counters.get(key)}")
+    return seen, bad
