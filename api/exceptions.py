@@ -62,6 +62,9 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
             name = api_settings.NON_FIELD_ERRORS_KEY if key in ("__all__", None) else str(key)
+            if name == api_settings.NON_FIELD_ERRORS_KEY and prefix:
+                flat.setdefault(prefix, []).extend(flatten_errors(value, prefix)[prefix])  # a list's own error
+                continue
             flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
         return flat
     if isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
@@ -122,3 +125,32 @@ def api_exception_handler(exc, context):
             body["detail"] = f"เรียกใช้บ่อยเกินกำหนด กรุณารอ {int(exc.wait) + 1} วินาทีแล้วลองใหม่"
     response.data = body
     return response
+
+
+class Conflict(ApiError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "CONFLICT"
+    default_detail = "รายการนี้อยู่ในสถานะที่ทำรายการนี้ไม่ได้แล้ว"
+
+
+class ServiceUnavailable(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "SERVICE_UNAVAILABLE"
+    default_detail = "บริการนี้ใช้งานไม่ได้ชั่วคราว"
+
+
+# Which rule of receipts.services.receipt_right_check refused: the code a program can branch on.
+RECEIPT_RULE_CODES = {
+    "policy": "POLICY_DENIED",
+    "role_not_held": "ROLE_NOT_HELD",
+    "no_order": "NO_ORDER",
+    "account_inactive": "ACCOUNT_INACTIVE",
+    "unknown_person": "UNKNOWN_PERSON",
+    "not_in_service": "NOT_IN_SERVICE",
+    "retired": "RETIRED",
+}
+
+
+def right_refused(refusal) -> exceptions.PermissionDenied:
+    """A service's ReceiptRefused as a 403 with the service's Thai reason and a stable code."""
+    return exceptions.PermissionDenied(refusal.message, code=RECEIPT_RULE_CODES.get(refusal.rule, "RIGHT_DENIED"))

@@ -3,13 +3,17 @@
 
 from django.urls import path
 
-from api import views, views_docs
+from api import views, views_docs, views_receipts
 
 app_name = "api"
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("audit/", views.AuditReportView.as_view(), name="audit"),
+    path("receipts/", views_receipts.ReceiptListCreateView.as_view(), name="receipts"),
+    path("receipts/<str:number>/", views_receipts.ReceiptDetailView.as_view(), name="receipt"),
+    path("receipts/<str:number>/void/", views_receipts.ReceiptVoidView.as_view(), name="receipt-void"),
+    path("receipts/<str:number>/pdf", views_receipts.ReceiptPdfView.as_view(), name="receipt-pdf"),
     path("schema/", views_docs.SchemaView.as_view(), name="schema"),
     path("docs/", views_docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
