@@ -146,7 +146,12 @@ def api_token_authenticate(*, plaintext: str, ip_address: str | None = None) -> 
     if parts is None:
         raise TokenRefused(TokenRefused.TOKEN_INVALID)
     prefix, secret = parts
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    # The HR record comes in the same query; a national ID missing from it (UNKNOWN_PERSON) reads as None.
+    token = (
+        ApiToken.objects.select_related("user__official__position", "user__official__level")
+        .filter(prefix=prefix)
+        .first()
+    )
     # Compare digests even when no row matched, so timing does not tell which prefixes exist.
     expected = token.secret_hash if token is not None else "0" * 64
     if not hmac.compare_digest(secret_digest(secret), expected) or token is None:
