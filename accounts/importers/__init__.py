@@ -136,10 +136,10 @@ def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | 
             if report.rows == 0:
                 importer.problem(last_row + 1, "-", _("ไฟล์ไม่มีแถวข้อมูล"))
     if importer.problems and not importer.records:
-        report.problems = _sorted(importer.problems)
+        report.problems = _sorted(importer)
         return importer
     importer.check()
-    report.problems = _sorted(importer.problems)
+    report.problems = _sorted(importer)
     if report.ok:
         importer.plan()
         report.planned = importer.planned
@@ -147,8 +147,10 @@ def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | 
     return importer
 
 
-def _sorted(problems: list[RowProblem]) -> list[RowProblem]:
-    return sorted(problems, key=lambda p: p.row)  # stable: a row's problems keep the order of its columns
+def _sorted(importer: RegistryImporter) -> list[RowProblem]:
+    """By row, and within a row in the order of the file's columns."""
+    order = {name: index for index, name in enumerate(importer.columns)}
+    return sorted(importer.problems, key=lambda p: (p.row, order.get(p.column, len(order))))
 
 
 def _sha256(source: BinaryIO) -> str:

@@ -33,6 +33,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.importers.bulk import bulk_insert, bulk_update_by_pk
 from accounts.importers.core import (
     ABSENT,
     STAGE_WRITE,
@@ -57,6 +58,9 @@ from accounts.national_id import format_national_id
 
 # Compared one by one to tell an update from an unchanged row.
 _COMPARED = ("official_id", "registered_position_id", "registered_level_id", "registered_unit_id", "is_active", "last_login")
+# Read for the accounts of the file: bulk_update writes a batch's fields for every account of the batch, so each
+# instance must carry the stored value of every field it does not change.
+_STORED = (*_COMPARED, "deactivated_at", "deactivation_reason")
 _FIELD_NAMES = {
     "official_id": "official", "registered_position_id": "registered_position", "registered_level_id": "registered_level",
     "registered_unit_id": "registered_unit", "is_active": "is_active", "last_login": "last_login",
@@ -116,11 +120,12 @@ class AccountsImporter(RegistryImporter):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.now = timezone.now()
-        self.existing: dict[str, User] = {}
+        self.existing: dict[str, tuple[int, dict[str, Any]]] = {}  # username -> (pk, stored values)
+        self.user_pks: dict[str, int] = {}
         self.held: dict[int, dict[tuple[int, int], int]] = {}  # user pk -> {(permission, unit): holding pk}
         self.names: dict[str, tuple[str, str]] = {}  # national ID -> (first name, last name) from the HR record
         self._to_create: list[AccountRow] = []
-        self._to_update: list[tuple[User, dict[str, Any], AccountRow]] = []
+        self._to_update: list[tuple[int, dict[str, Any], dict[str, Any], AccountRow]] = []  # pk, stored, changed, row
         self._add: list[tuple[AccountRow, Role]] = []
         self._remove: list[tuple[int, Holding]] = []
         self.added: list[Holding] = []
@@ -165,21 +170,23 @@ class AccountsImporter(RegistryImporter):
                                            last_login, roles))
 
     def check(self) -> None:
+        # Plain tuples, not model instances: building 30,000 instances would cost more than the whole check.
         self.existing = {
-            user.username: user
-            for user in fetch_in_chunks(
-                User.objects.only("id", "username", *_COMPARED, "deactivated_at", "deactivation_reason"),
+            username: (pk, dict(zip(_STORED, values, strict=True)))
+            for username, pk, *values in fetch_in_chunks(
+                User.objects.values_list("username", "pk", *_STORED),
                 "username",
                 [record.username for record in self.records],
             )
         }
+        self.user_pks = {username: pk for username, (pk, _values) in self.existing.items()}
         role_permissions = list(self.reference.roles_by_permission)
         for user_id, permission_id, unit_id, pk in fetch_in_chunks(
             UnitUserObjectPermission.objects.filter(permission_id__in=role_permissions).values_list(
                 "user_id", "permission_id", "content_object_id", "pk"
             ),
             "user_id",
-            [user.pk for user in self.existing.values()],
+            list(self.user_pks.values()),
         ):
             self.held.setdefault(user_id, {})[(permission_id, unit_id)] = pk
         new_ids = [r.national_id for r in self.records if r.username not in self.existing]
@@ -191,13 +198,12 @@ class AccountsImporter(RegistryImporter):
         }
         if self.scope is not None and not self.scope.national:
             for record in self.records:
-                user = self.existing.get(record.username)
-                if user is not None and user.registered_unit_id is not None:
-                    unit = self.reference.units_by_id[user.registered_unit_id]
-                    if not self.in_scope(unit):
-                        self.problem(record.row, "username", _(
-                            "บัญชีนี้ลงทะเบียนไว้ที่ %(code)s (%(name)s) อยู่นอกขอบเขตที่ท่านนำเข้าได้"
-                        ) % {"code": unit.code, "name": unit.name_th})
+                stored = self.existing.get(record.username)
+                unit = self.reference.units_by_id.get(stored[1]["registered_unit_id"]) if stored else None
+                if unit is not None and not self.in_scope(unit):
+                    self.problem(record.row, "username", _(
+                        "บัญชีนี้ลงทะเบียนไว้ที่ %(code)s (%(name)s) อยู่นอกขอบเขตที่ท่านนำเข้าได้"
+                    ) % {"code": unit.code, "name": unit.name_th})
 
     def plan(self) -> None:
         units_by_id = self.reference.units_by_id
@@ -205,8 +211,8 @@ class AccountsImporter(RegistryImporter):
         for record in self.records:
             label = f"{record.username} ({format_national_id(record.national_id)})"
             wanted = {(role.permission_id, record.unit.pk): role for role in record.roles}
-            user = self.existing.get(record.username)
-            held = self.held.get(user.pk, {}) if user is not None else {}
+            stored = self.existing.get(record.username)
+            held = self.held.get(stored[0], {}) if stored is not None else {}
             added = [role for key, role in wanted.items() if key not in held]
             removed = [
                 (pk, Holding(record.username, roles_by_permission[permission_id].code, units_by_id[unit_id].code))
@@ -216,13 +222,14 @@ class AccountsImporter(RegistryImporter):
             self._add.extend((record, role) for role in added)
             self._remove.extend(removed)
             role_changes = [f"+{role.code}" for role in added] + [f"−{h.role}@{h.unit}" for _pk, h in removed]
-            if user is None:
+            if stored is None:
                 self._to_create.append(record)
                 self.add_plan(record.row, Action.CREATE, label, " ".join(role_changes))
                 continue
-            changed = {name: value for name, value in record.values().items() if getattr(user, name) != value}
+            pk, current = stored
+            changed = {name: value for name, value in record.values().items() if current[name] != value}
             if changed:
-                self._to_update.append((user, changed, record))
+                self._to_update.append((pk, current, changed, record))
             if changed or role_changes:
                 names = [_FIELD_NAMES[name] for name in changed]
                 description = "; ".join(filter(None, [self.field_labels(User, names), " ".join(role_changes)]))
@@ -234,56 +241,47 @@ class AccountsImporter(RegistryImporter):
         total = len(self._to_create) + len(self._to_update)
         done = 0
         for chunk in chunked(self._to_create, WRITE_BATCH):
-            users = []
+            rows = []
             for record in chunk:
                 first_name, last_name = self.names.get(record.national_id, ("", ""))
-                user = User(username=record.username, first_name=first_name, last_name=last_name,
-                            date_joined=self.now, **record.values())
-                # As make_password(None) does, with a cheaper random suffix: this runs once per new account.
-                user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-                users.append(user)
-            created = User.objects.bulk_create(users)
-            if any(user.pk is None for user in created):  # a backend that does not return keys
-                pks = dict(User.objects.filter(username__in=[u.username for u in created]).values_list("username", "pk"))
-                for user in created:
-                    user.pk = pks[user.username]
-            for user in created:
-                self.existing[user.username] = user
+                rows.append({
+                    "username": record.username, "first_name": first_name, "last_name": last_name,
+                    "date_joined": self.now, "last_login": None, **record.values(),
+                    # As make_password(None) does, with a cheaper random suffix: this runs once per new account.
+                    "password": UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
+                })
+            self.user_pks.update(bulk_insert(User, rows, returning=("username", "id")))
             done += len(chunk)
             if progress:
                 progress(str(STAGE_WRITE), done, total)
         for chunk in chunked(self._to_update, WRITE_BATCH):
-            users = []
-            for user, changed, record in chunk:
+            rows = []
+            for pk, current, changed, record in chunk:
+                # The statement sets the batch's fields on every row of it: start from the stored values.
+                values = {**current, **changed}
                 if "is_active" in changed:
                     if record.is_active:
-                        user.deactivated_at, user.deactivation_reason = None, ""
-                        self.reactivated.append(user.username)
+                        values["deactivated_at"], values["deactivation_reason"] = None, ""
+                        self.reactivated.append(record.username)
                     else:
-                        user.deactivated_at = self.now
-                        user.deactivation_reason = _("ระงับการใช้งานตามแฟ้มนำเข้าข้อมูลทะเบียน")
-                        self.deactivated.append(user.username)
-                for name, value in changed.items():
-                    setattr(user, name, value)
-                users.append(user)
-            fields = {name for _u, changed, _r in chunk for name in changed}
+                        values["deactivated_at"] = self.now
+                        values["deactivation_reason"] = _("ระงับการใช้งานตามแฟ้มนำเข้าข้อมูลทะเบียน")
+                        self.deactivated.append(record.username)
+                rows.append((pk, values))
+            fields = {name for _pk, _c, changed, _r in chunk for name in changed}
             if "is_active" in fields:
                 fields |= {"deactivated_at", "deactivation_reason"}
-            User.objects.bulk_update(users, sorted(fields))
+            bulk_update_by_pk(User, rows, sorted(fields))
             done += len(chunk)
             if progress:
                 progress(str(STAGE_WRITE), done, total)
         self._write_holdings()
 
     def _write_holdings(self) -> None:
-        for chunk in chunked(self._add, WRITE_BATCH):
-            UnitUserObjectPermission.objects.bulk_create([
-                UnitUserObjectPermission(
-                    user_id=self.existing[record.username].pk, permission_id=role.permission_id,
-                    content_object_id=record.unit.pk,
-                )
-                for record, role in chunk
-            ])
+        bulk_insert(UnitUserObjectPermission, [
+            {"user_id": self.user_pks[record.username], "permission_id": role.permission_id, "content_object_id": record.unit.pk}
+            for record, role in self._add
+        ])
         self.added = [Holding(record.username, role.code, record.unit.code) for record, role in self._add]
         # Withdrawing a role removes its guardian row, as account_deactivate does; the event keeps the record.
         for chunk in chunked(self._remove, WRITE_BATCH):

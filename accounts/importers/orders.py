@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.importers.bulk import bulk_insert
 from accounts.importers.core import (
     STAGE_WRITE,
     WRITE_BATCH,
@@ -176,29 +178,24 @@ class OrdersImporter(RegistryImporter):
                 self.add_plan(record.row, Action.CREATE, label, _("เพิ่มรายการในคำสั่งที่มีอยู่"))
 
     def write(self, *, actor, progress: Progress | None) -> None:
-        new_orders = [
-            AssignmentOrder(number=first.order_no, order_date=first.order_date, issuing_unit_id=first.issuing_unit.pk,
-                            recorded_by=actor if actor is not None and actor.pk else None)
+        now = timezone.now()
+        recorded_by = actor.pk if actor is not None and actor.pk else None
+        created = bulk_insert(AssignmentOrder, [
+            {"number": first.order_no, "order_date": first.order_date, "issuing_unit_id": first.issuing_unit.pk,
+             "recorded_by_id": recorded_by, "created_at": now, "updated_at": now}
             for first in self._new_orders.values()
-        ]
-        for chunk in chunked(new_orders, WRITE_BATCH):
-            AssignmentOrder.objects.bulk_create(chunk)
-        if any(order.pk is None for order in new_orders):  # a backend that does not return keys
-            for order in fetch_in_chunks(AssignmentOrder.objects.only("id", "number", "issuing_unit_id"), "number",
-                                         {order.number for order in new_orders}):
-                self.existing_orders.setdefault((order.issuing_unit_id, order.number), order)
-        for order in new_orders:
-            if order.pk is not None:
-                self.existing_orders[(order.issuing_unit_id, order.number)] = order
+        ], returning=("id", "issuing_unit_id", "number"))
+        order_ids = {(unit_id, number): pk for pk, unit_id, number in created}
+        order_ids.update({key: order.pk for key, order in self.existing_orders.items()})
         done = 0
         for chunk in chunked(self._new_lines, WRITE_BATCH):
-            OrderLine.objects.bulk_create([
-                OrderLine(
-                    order_id=self.existing_orders[record.order_key].pk,
-                    official_id=self.official_ids[record.national_id],
-                    role_id=record.role.pk, unit_id=record.unit.pk, position_id=record.position.pk,
-                    level_id=record.level.pk, effective_from=record.effective_from, effective_to=record.effective_to,
-                )
+            bulk_insert(OrderLine, [
+                {
+                    "order_id": order_ids[record.order_key], "official_id": self.official_ids[record.national_id],
+                    "role_id": record.role.pk, "unit_id": record.unit.pk, "position_id": record.position.pk,
+                    "level_id": record.level.pk, "effective_from": record.effective_from,
+                    "effective_to": record.effective_to,
+                }
                 for record in chunk
             ])
             done += len(chunk)
