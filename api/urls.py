@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from api import views, views_docs, views_receipts
+from api import views, views_docs, views_lifecycle, views_receipts
 
 app_name = "api"
 
@@ -14,6 +14,16 @@ urlpatterns = [
     path("receipts/<str:number>/", views_receipts.ReceiptDetailView.as_view(), name="receipt"),
     path("receipts/<str:number>/void/", views_receipts.ReceiptVoidView.as_view(), name="receipt-void"),
     path("receipts/<str:number>/pdf", views_receipts.ReceiptPdfView.as_view(), name="receipt-pdf"),
+    path("change-requests/", views_lifecycle.ChangeRequestListCreateView.as_view(), name="change-requests"),
+    path(
+        "change-requests/<int:pk>/decide/",
+        views_lifecycle.ChangeRequestDecideView.as_view(),
+        name="change-request-decide",
+    ),
+    path("leaver-reports/", views_lifecycle.LeaverReportListCreateView.as_view(), name="leaver-reports"),
+    path(
+        "leaver-reports/<int:pk>/decide/", views_lifecycle.LeaverReportDecideView.as_view(), name="leaver-report-decide"
+    ),
     path("schema/", views_docs.SchemaView.as_view(), name="schema"),
     path("docs/", views_docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,0 +1,227 @@
+"""Change requests and leaver reports through the API: the lifecycle services, with the screens' menus and scopes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from accounts import lifecycle
+from accounts.lifecycle_views import change_requests_visible_to
+from accounts.models import ChangeRequest, LeaverReport, User
+from accounts.rights import Scope, cached_account_rights
+from accounts.selectors import account_with_registry
+from accounts.signals import client_ip
+from api.exceptions import Conflict, MenuDenied, OutOfScope
+from api.permissions import menu_scope
+from api.schema import ErrorSerializer
+from api.serializers_lifecycle import (
+    ChangeRequestDecisionSerializer,
+    ChangeRequestFileSerializer,
+    ChangeRequestQuerySerializer,
+    ChangeRequestSerializer,
+    LeaverDecisionSerializer,
+    LeaverReportFileSerializer,
+    LeaverReportQuerySerializer,
+    LeaverReportSerializer,
+)
+
+CHANGE_TAGS = ["คำขอเปลี่ยนแปลงข้อมูล"]
+LEAVER_TAGS = ["รายงานผู้พ้นจากหน้าที่"]
+NOT_PENDING_RESPONSE = OpenApiResponse(ErrorSerializer, description="รายการนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว (NOT_PENDING)")
+
+
+def _not_pending_as_conflict(exc: ValidationError, *not_pending_messages: str) -> None:
+    if any(message in not_pending_messages or "ไม่อยู่ในสถานะรอพิจารณา" in message for message in exc.messages):
+        raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Change requests
+
+
+class ChangeRequestListCreateView(GenericAPIView):
+    serializer_class = ChangeRequestSerializer
+
+    @extend_schema(
+        operation_id="change_requests_list",
+        tags=CHANGE_TAGS,
+        summary="คำขอเปลี่ยนแปลงข้อมูล: ของตนเอง และของบัญชีในขอบเขตที่พิจารณาได้",
+        parameters=[ChangeRequestQuerySerializer],
+        responses=ChangeRequestSerializer(many=True),
+    )
+    def get(self, request):
+        query = ChangeRequestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        requests = change_requests_visible_to(request.user).order_by("-created_at", "-pk")
+        if chosen := query.validated_data.get("status"):
+            requests = requests.filter(status=chosen)
+        page = self.paginate_queryset(requests)
+        return self.get_paginated_response(ChangeRequestSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="change_requests_file",
+        tags=CHANGE_TAGS,
+        summary="ยื่นคำขอเปลี่ยนแปลงข้อมูลที่ลงทะเบียนของตนเอง",
+        request=ChangeRequestFileSerializer,
+        responses={201: ChangeRequestSerializer},
+    )
+    def post(self, request):
+        form = ChangeRequestFileSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        change_request = lifecycle.change_request_file(
+            account=account_with_registry(pk=request.user.pk),
+            filed_by=request.user,
+            position=data["position"],
+            level=data["level"],
+            unit=data["unit"],
+            order_number=data["order_number"],
+            order_date=data["order_date"],
+            note=data["note"],
+            ip_address=client_ip(request),
+        )
+        change_request = change_requests_visible_to(request.user).get(pk=change_request.pk)
+        return Response(ChangeRequestSerializer(change_request).data, status=status.HTTP_201_CREATED)
+
+
+class ChangeRequestDecideView(GenericAPIView):
+    serializer_class = ChangeRequestDecisionSerializer
+
+    @extend_schema(
+        operation_id="change_requests_decide",
+        tags=CHANGE_TAGS,
+        summary="อนุมัติหรือไม่อนุมัติคำขอ (เมนูพิจารณาคำขอเปลี่ยนแปลงข้อมูล)",
+        description="คำขอของบัญชีนอกขอบเขตได้ 404; ผู้ยื่นพิจารณาคำขอของตนเองไม่ได้ (403)",
+        request=ChangeRequestDecisionSerializer,
+        responses={200: ChangeRequestSerializer, 409: NOT_PENDING_RESPONSE},
+    )
+    def post(self, request, pk: int):
+        scope = menu_scope(request, "menu_decide_change_requests")
+        change_request = scope.filter(ChangeRequest.objects.all(), "account__registered_unit").filter(pk=pk).first()
+        if change_request is None:
+            raise OutOfScope()
+        form = ChangeRequestDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            lifecycle.change_request_decide(
+                change_request=change_request,
+                actor=request.user,
+                approve=form.validated_data["decision"] == "approve",
+                reason=form.validated_data["reason"],
+                scope=scope,
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            _not_pending_as_conflict(exc, lifecycle.CR_NOT_PENDING)
+            raise
+        return Response(ChangeRequestSerializer(change_requests_visible_to(request.user).get(pk=pk)).data)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leaver reports
+
+
+def _leaver_reports_visible_to(request) -> Scope:
+    """An office sees what it reported (menu_report_leavers); the central bureau sees every report."""
+    rights = cached_account_rights(request.user)
+    if rights.scope_for("menu_deactivate_accounts").national:
+        return Scope(national=True)
+    scope = rights.scope_for("menu_report_leavers")
+    if not scope:
+        raise MenuDenied()
+    return scope
+
+
+def _leaver_queryset():
+    return LeaverReport.objects.select_related("account", "unit", "reported_by", "decided_by").order_by(
+        "-created_at", "-pk"
+    )
+
+
+class LeaverReportListCreateView(GenericAPIView):
+    serializer_class = LeaverReportSerializer
+
+    @extend_schema(
+        operation_id="leaver_reports_list",
+        tags=LEAVER_TAGS,
+        summary="รายงานผู้พ้นจากหน้าที่ของหน่วยงานในขอบเขต (ส่วนกลาง: ทั้งหมด)",
+        parameters=[LeaverReportQuerySerializer],
+        responses=LeaverReportSerializer(many=True),
+    )
+    def get(self, request):
+        scope = _leaver_reports_visible_to(request)
+        query = LeaverReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        reports = scope.filter(_leaver_queryset(), "unit")
+        if chosen := query.validated_data.get("status"):
+            reports = reports.filter(status=chosen)
+        page = self.paginate_queryset(reports)
+        return self.get_paginated_response(LeaverReportSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="leaver_reports_file",
+        tags=LEAVER_TAGS,
+        summary="รายงานผู้พ้นจากหน้าที่ (เกษียณ ย้าย ลาออก ถึงแก่กรรม) ต่อส่วนกลาง",
+        description="ทุกบัญชีในคำขอ หรือไม่มีเลย; บัญชีนอกขอบเขตอ่านเหมือนไม่มีอยู่",
+        request=LeaverReportFileSerializer,
+        responses={201: LeaverReportSerializer(many=True)},
+    )
+    def post(self, request):
+        scope = menu_scope(request, "menu_report_leavers")
+        form = LeaverReportFileSerializer(
+            data=request.data, context={"accounts_in_scope": scope.filter(User.objects.all(), "registered_unit")}
+        )
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        reports = lifecycle.leaver_report_file(
+            accounts=data["accounts"],
+            reason=data["reason"],
+            left_on=data["left_on"],
+            note=data["note"],
+            actor=request.user,
+            scope=scope,
+            ip_address=client_ip(request),
+        )
+        created = _leaver_queryset().filter(pk__in=[report.pk for report in reports])
+        return Response(LeaverReportSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class LeaverReportDecideView(GenericAPIView):
+    serializer_class = LeaverDecisionSerializer
+
+    @extend_schema(
+        operation_id="leaver_reports_decide",
+        tags=LEAVER_TAGS,
+        summary="ส่วนกลางรับรายงาน (ระงับการใช้งานบัญชี ไม่ลบ) หรือส่งคืนพร้อมเหตุผล",
+        request=LeaverDecisionSerializer,
+        responses={200: LeaverReportSerializer, 409: NOT_PENDING_RESPONSE},
+    )
+    def post(self, request, pk: int):
+        scope = menu_scope(request, "menu_deactivate_accounts")
+        if not scope.national:
+            raise MenuDenied(lifecycle.CENTRAL_ONLY)
+        report = LeaverReport.objects.filter(pk=pk).first()
+        if report is None:
+            raise OutOfScope()
+        form = LeaverDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            if form.validated_data["decision"] == "accept":
+                lifecycle.leaver_reports_accept(
+                    reports=[report], actor=request.user, scope=scope, ip_address=client_ip(request)
+                )
+            else:
+                lifecycle.leaver_report_return(
+                    report=report,
+                    actor=request.user,
+                    reason=form.validated_data["reason"],
+                    scope=scope,
+                    ip_address=client_ip(request),
+                )
+        except ValidationError as exc:
+            _not_pending_as_conflict(exc)
+            raise
+        return Response(LeaverReportSerializer(_leaver_queryset().get(pk=pk)).data)
