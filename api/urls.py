@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from api import views, views_docs, views_lifecycle, views_receipts
+from api import views, views_docs, views_import, views_lifecycle, views_receipts
 
 app_name = "api"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path(
         "leaver-reports/<int:pk>/decide/", views_lifecycle.LeaverReportDecideView.as_view(), name="leaver-report-decide"
     ),
+    path("imports/<str:kind>/", views_import.RegistryImportView.as_view(), name="registry-import"),
     path("schema/", views_docs.SchemaView.as_view(), name="schema"),
     path("docs/", views_docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
