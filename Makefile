@@ -38,5 +38,14 @@ messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
+# The national-scale benchmark (docs/performance.md): PostgreSQL when BENCH_DATABASE_URL is set (a dedicated
+# database: a previous benchmark dataset in it is wiped), else the SQLite file bench.sqlite3 (no receipt workers).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--scale 0.05" for a quick run or "--keep" to reuse the dataset.
+bench: install
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then echo "make bench: PostgreSQL database from BENCH_DATABASE_URL"; \
+	else echo "make bench: SQLite file bench.sqlite3 (set BENCH_DATABASE_URL=postgres://... to use PostgreSQL)"; fi
+	DEBUG=0 SECRET_KEY=bench-only-secret-key DATABASE_URL="$(or $(BENCH_DATABASE_URL),sqlite:///$(CURDIR)/bench.sqlite3)" \
+		$(BIN)/python manage.py benchmark $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles test-artifacts

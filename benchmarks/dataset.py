@@ -183,14 +183,18 @@ def plan_dataset(*, scale: float, seed: int = 2569) -> Plan:
         if unit.pk == district.pk and nth == 0:
             plan.district_reviewer = person.username
 
-    # The receipt workers: fee clerks of the benchmark district, clean, one account each.
+    # The receipt workers, clean, one account each: eight fee clerks of the benchmark district (one series shared by
+    # all), and one fee clerk in each of the province's first eight districts (a series each).
+    districts = [u for u in units if u.parent_id == province.pk][:BENCH_CLERKS]
     for index in range(1, BENCH_CLERKS + 1):
-        title, first, last = name()
-        people.append(Person(
-            national_id=national_id("6", index), title=title, first_name=first, last_name=last,
-            position="เจ้าพนักงานการเงินและบัญชี", level="O3", unit=district, status="active", birth_date=birth(30, 45),
-            main_role="ISV_FEE_RECEIPT", username=f"bench.clerk.{index}", clean=True,
-        ))
+        for prefix, username, unit in (("6", f"bench.clerk.{index}", district),
+                                       ("4", f"bench.spread.{index}", districts[(index - 1) % len(districts)])):
+            title, first, last = name()
+            people.append(Person(
+                national_id=national_id(prefix, index), title=title, first_name=first, last_name=last,
+                position="เจ้าพนักงานการเงินและบัญชี", level="O3", unit=unit, status="active",
+                birth_date=birth(30, 45), main_role="ISV_FEE_RECEIPT", username=username, clean=True,
+            ))
         plan.clerks.append(f"bench.clerk.{index}")
     for serial, person in enumerate(people, start=1):
         person.username = person.username or f"u{serial:06d}"

@@ -218,37 +218,35 @@ class ReceiptsResult:
     issued: int
     failed: int
     seconds: float
-    series: str
     gap_free: bool
-    check: str
+    checks: list[str]
     errors: list[str] = field(default_factory=list)
-    all_series_checked: int = 0
-    all_series_bad: list[str] = field(default_factory=list)
 
     @property
     def per_second(self) -> float:
         return self.issued / self.seconds if self.seconds else 0.0
 
 
-def measure_receipts(*, unit: Unit, usernames: list[str], per_worker: int) -> ReceiptsResult:
-    """`len(usernames)` threads, each with its own database connection and account, start together on a barrier
-    and each issue `per_worker` fee receipts at `unit` through `receipts.services.receipt_issue` (the rights check,
+def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int) -> ReceiptsResult:
+    """One thread per (username, unit), each with its own database connection, all released together by a barrier;
+    each issues `per_worker` fee receipts at its unit through `receipts.services.receipt_issue` (the rights check,
     the locked counter, the items and the event log entry, one transaction per receipt). Receipts per second =
-    receipts issued / wall time from the barrier to the last thread's end."""
+    receipts issued / wall time from the barrier to the last thread's end. Then every series the workers wrote to
+    is checked: numbers 1..n, each once, n equal to its counter."""
     from accounts.rights import today
     from receipts.models import Category, FeeType, PaymentMethod, fiscal_year_be
     from receipts.services import ItemInput, receipt_issue
 
     fee_type = FeeType.objects.filter(is_active=True).order_by("code").first()
-    barrier = threading.Barrier(len(usernames) + 1)
-    issued = [0] * len(usernames)
-    failed = [0] * len(usernames)
+    barrier = threading.Barrier(len(workers) + 1)
+    issued = [0] * len(workers)
+    failed = [0] * len(workers)
     errors: list[str] = []
 
-    def work(index: int, username: str) -> None:
+    def work(index: int, username: str, unit_pk: int) -> None:
         try:
             issuer = User.objects.get(username=username)
-            office = Unit.objects.get(pk=unit.pk)
+            office = Unit.objects.get(pk=unit_pk)
             barrier.wait()
             for n in range(per_worker):
                 try:
@@ -266,7 +264,7 @@ def measure_receipts(*, unit: Unit, usernames: list[str], per_worker: int) -> Re
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(i, name)) for i, name in enumerate(usernames)]
+    threads = [threading.Thread(target=work, args=(i, name, unit.pk)) for i, (name, unit) in enumerate(workers)]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -276,18 +274,19 @@ def measure_receipts(*, unit: Unit, usernames: list[str], per_worker: int) -> Re
     seconds = time.perf_counter() - started
 
     fiscal_year = fiscal_year_be(today())
-    counter = ReceiptCounter.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False,
-                                            kind=ReceiptCounter.Kind.RECEIPT).first()
-    numbers = Receipt.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False).aggregate(
-        n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"), high=Max("number"))
-    last = counter.last_number if counter else 0
-    gap_free = numbers["n"] == numbers["distinct"] == last == (numbers["high"] or 0) and (numbers["low"] or 1) == 1
-    check = (f"series {unit.code}/{fiscal_year}: {numbers['n']:,} receipts, {numbers['distinct']:,} distinct numbers "
-             f"from {numbers['low']} to {numbers['high']}, counter at {last:,}")
-    result = ReceiptsResult(workers=len(usernames), issued=sum(issued), failed=sum(failed), seconds=seconds,
-                            series=f"{unit.code}/{fiscal_year}", gap_free=gap_free, check=check, errors=errors)
-    result.all_series_checked, result.all_series_bad = check_all_series()
-    return result
+    checks, gap_free = [], True
+    for unit in {unit.pk: unit for _, unit in workers}.values():
+        counter = ReceiptCounter.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False,
+                                                kind=ReceiptCounter.Kind.RECEIPT).first()
+        numbers = Receipt.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False).aggregate(
+            n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"), high=Max("number"))
+        last = counter.last_number if counter else 0
+        ok = numbers["n"] == numbers["distinct"] == last == (numbers["high"] or 0) and (numbers["low"] or 1) == 1
+        gap_free = gap_free and ok
+        checks.append(f"{'OK' if ok else 'BROKEN'} series {unit.code}/{fiscal_year}: {numbers['n']:,} receipts, "
+                      f"{numbers['distinct']:,} distinct numbers {numbers['low']}..{numbers['high']}, counter {last:,}")
+    return ReceiptsResult(workers=len(workers), issued=sum(issued), failed=sum(failed), seconds=seconds,
+                          gap_free=gap_free, checks=checks, errors=errors)
 
 
 def check_all_series() -> tuple[int, list[str]]:
