@@ -250,7 +250,7 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
             "reviewer_name": _viewer_name(request.user),
         }
         try:
-            pdf = render_thai_pdf("audit/province_report_pdf.html", context, request=request)
+            pdf = render_thai_pdf("audit/province_report_pdf.html", context)
         except PdfUnavailable as exc:
             messages.error(request, str(exc))
             return redirect(reverse("audit:province-summary", args=[self.province.code]) + f"?as_of={self.as_of}")
@@ -263,15 +263,16 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
         return response
 
 
-def render_thai_pdf(template_name: str, context: dict, *, request) -> bytes:
+def render_thai_pdf(template_name: str, context: dict) -> bytes:
     """render_pdf, with the text written so that a PDF reader can copy it back out.
 
     HarfBuzz draws SARA AM (ำ) as NIKHAHIT + SARA AA, and the PDF's text map has room for one meaning per glyph:
     the SARA AA of "อำเภอ" would read back as "อาเภอ". Written decomposed (its Unicode compatibility form), the
     text reads back as "อําเภอ", the same letters after NFKC normalisation, and it prints the same.
     """
-    html = render_to_string(template_name, context, request=request).replace("\u0e33", "\u0e4d\u0e32")
-    return render_pdf("audit/_pdf_document.html", {"document": mark_safe(html)}, request=request)
+    # Rendered without the request: the form needs no navigation, so its context processors' queries are saved.
+    html = render_to_string(template_name, context).replace("\u0e33", "\u0e4d\u0e32")
+    return render_pdf("audit/_pdf_document.html", {"document": mark_safe(html)})
 
 
 def _viewer_name(user) -> str:
