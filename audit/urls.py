@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import views
+from audit import round_views, views
 
 app_name = "audit"
 
@@ -16,4 +16,11 @@ urlpatterns = [
     path("provinces/<str:province_code>/report.pdf", views.ProvinceReportPdfView.as_view(), name="province-summary-pdf"),
     path("national/", views.NationalSummaryView.as_view(), name="national-summary"),
     path("national/export/<str:fmt>/", views.NationalSummaryExportView.as_view(), name="national-summary-export"),
+    # Review rounds (audit/round_views.py)
+    path("rounds/", round_views.RoundListView.as_view(), name="round-list"),
+    path("rounds/open/", round_views.RoundOpenView.as_view(), name="round-open"),
+    path("rounds/<int:pk>/", round_views.RoundDetailView.as_view(), name="round-detail"),
+    path("rounds/<int:pk>/close/", round_views.RoundCloseView.as_view(), name="round-close"),
+    path("rounds/<int:pk>/offices/<str:unit_code>/", round_views.RoundOfficeView.as_view(), name="round-office"),
+    path("rounds/items/<int:pk>/decide/", round_views.RoundItemDecideView.as_view(), name="round-item-decide"),
 ]

@@ -1,0 +1,470 @@
+"""Review rounds (certification campaigns): open, answer item by item, follow completion, remind and escalate.
+
+The centre opens a round; the audit engine's flags as of the round's date become the items, one per problem per
+account (an account without a problem gets one CLEAN item to confirm). Every office answers for the accounts
+registered with it. An answer is checked against the facts where the facts exist: "fixed" only when the problem is
+gone, "change request filed" / "reported as leaver" only when one was filed during the round, an exception only with
+a reason and an end date. Nothing is accepted or revoked by default.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from accounts.models import ChangeRequest, LeaverReport, OrderLine, Role, Unit, UnitUserObjectPermission, User
+from accounts.rights import Scope, policies_in_force, policy_refusal, today
+from accounts.thai import format_be_date
+from audit.engine import (
+    DORMANT,
+    FLAG_LABELS,
+    LEVEL_MISMATCH,
+    POSITION_MISMATCH,
+    RETIRED_ACTIVE,
+    SEPARATED_ACTIVE,
+    TRANSFERRED_ACTIVE,
+    UNIT_MISMATCH,
+    UNKNOWN_PERSON,
+    audit_account,
+    audit_accounts,
+)
+from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
+from events.services import event_record
+
+D = RoundItem.Decision
+
+CENTRAL_ONLY = "เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่เปิดหรือปิดรอบการตรวจสอบได้"
+ROUND_CLOSED = "รอบการตรวจสอบนี้ปิดแล้ว"
+NAME_REQUIRED = "กรุณาตั้งชื่อรอบ"
+DEADLINE_BEFORE_AS_OF = "กำหนดส่งผลต้องไม่ก่อนวันที่ของข้อมูล"
+DEADLINE_PAST = "กำหนดส่งผลต้องไม่เป็นวันที่ผ่านมาแล้ว"
+OUT_OF_SCOPE = "รายการนี้อยู่นอกขอบเขตหน่วยงานของท่าน"
+DECISION_NOT_ALLOWED = "ผลการตรวจสอบ \"{decision}\" ใช้กับปัญหา \"{problem}\" ไม่ได้"
+REASON_REQUIRED = "กรุณาระบุเหตุผลที่ยอมรับเป็นข้อยกเว้น"
+END_DATE_REQUIRED = "กรุณาระบุวันสิ้นสุดของข้อยกเว้น ซึ่งต้องไม่ก่อนวันนี้"
+STILL_THERE = "ยังพบปัญหานี้อยู่เมื่อตรวจสอบ ณ วันนี้: {explanation}"
+NO_CHANGE_REQUEST = "ยังไม่มีคำขอเปลี่ยนแปลงข้อมูลของบัญชีนี้ที่ยื่นในรอบนี้"
+NO_LEAVER_REPORT = "ยังไม่มีรายงานผู้พ้นจากหน้าที่ของบัญชีนี้ที่ส่งในรอบนี้"
+
+# Which answers fit which problem. "fixed" and an exception fit every problem; a clean account is confirmed.
+_LEAVER_CODES = {RETIRED_ACTIVE, TRANSFERRED_ACTIVE, SEPARATED_ACTIVE, UNKNOWN_PERSON, DORMANT}
+_CHANGE_CODES = {POSITION_MISMATCH, LEVEL_MISMATCH, UNIT_MISMATCH}
+
+
+def decisions_for(code: str) -> list[str]:
+    if code == CLEAN:
+        return [D.CONFIRMED]
+    allowed = [D.FIXED]
+    if code in _CHANGE_CODES:
+        allowed.append(D.CHANGE_REQUEST)
+    if code in _LEAVER_CODES:
+        allowed.append(D.LEAVER)
+    return [*allowed, D.EXCEPTION]
+
+
+def problem_label(code: str) -> str:
+    return "ไม่พบปัญหา" if code == CLEAN else FLAG_LABELS.get(code, code)
+
+
+def _require_central(scope: Scope) -> None:
+    if not scope.national:
+        raise PermissionDenied(CENTRAL_ONLY)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Opening and closing
+
+
+@transaction.atomic
+def round_open(
+    *, name: str, as_of: datetime.date, deadline: datetime.date, actor: User, scope: Scope, note: str = "",
+    ip_address: str | None = None,
+) -> ReviewRound:
+    """Open a round for the whole country: every active account's flags as of `as_of` become its items.
+
+    `scope` is the actor's scope for reviewing accounts; it must be national (the centre).
+    """
+    _require_central(scope)
+    if not name.strip():
+        raise ValidationError(NAME_REQUIRED)
+    if deadline < as_of:
+        raise ValidationError(DEADLINE_BEFORE_AS_OF)
+    if deadline < today():
+        raise ValidationError(DEADLINE_PAST)
+    review_round = ReviewRound.objects.create(name=name.strip(), as_of=as_of, deadline=deadline, note=note.strip(),
+                                              opened_by=actor)
+    items = []
+    for audit in audit_accounts(scope=Scope(national=True), as_of=as_of):
+        account = audit.account
+        if account.registered_unit_id is None:
+            continue  # no office to answer for it; the engine lists it nowhere either
+        # One item per problem: several flags of one code (two excess roles) read as one explanation.
+        problems: dict[str, list[str]] = {}
+        for flag in audit.flags:
+            problems.setdefault(flag.code, []).append(flag.explanation)
+        for code, explanations in (problems or {CLEAN: []}).items():
+            items.append(RoundItem(round=review_round, account=account, unit_id=account.registered_unit_id,
+                                   code=code, explanation="\n".join(explanations)))
+    RoundItem.objects.bulk_create(items, batch_size=1000)
+    event_record(
+        action="audit.round.opened", actor=actor, target=review_round, ip_address=ip_address,
+        data={"name": review_round.name, "as_of": as_of, "deadline": deadline, "items": len(items),
+              "accounts": len({item.account_id for item in items})},
+    )
+    return review_round
+
+
+@transaction.atomic
+def round_close(*, review_round: ReviewRound, actor: User, scope: Scope, ip_address: str | None = None) -> ReviewRound:
+    """Close a round. What nobody answered stays "not verified" in the record."""
+    _require_central(scope)
+    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if not review_round.is_open:
+        raise ValidationError(ROUND_CLOSED)
+    review_round.closed_at, review_round.closed_by = timezone.now(), actor
+    review_round.save(update_fields=["closed_at", "closed_by"])
+    counts = dict(review_round.items.values_list("decision").annotate(n=Count("pk")))
+    event_record(action="audit.round.closed", actor=actor, target=review_round, ip_address=ip_address,
+                 data={"decisions": counts})
+    return review_round
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Answering
+
+
+def _check_facts(item: RoundItem, decision: str) -> None:
+    """Refuse an answer the facts contradict."""
+    account = item.account
+    since = item.round.opened_at
+    if decision == D.FIXED and account.is_active:
+        current = audit_account(account=account, as_of=today())
+        still = [flag for flag in current.flags if flag.code == item.code]
+        if still:
+            raise ValidationError(STILL_THERE.format(explanation=still[0].explanation))
+    elif decision == D.CHANGE_REQUEST:
+        filed = ChangeRequest.objects.filter(account=account, created_at__gte=since).exclude(
+            status=ChangeRequest.Status.WITHDRAWN
+        )
+        if not filed.exists():
+            raise ValidationError(NO_CHANGE_REQUEST)
+    elif decision == D.LEAVER and account.is_active:
+        reported = LeaverReport.objects.filter(account=account, created_at__gte=since).exclude(
+            status=LeaverReport.Status.RETURNED
+        )
+        if not reported.exists():
+            raise ValidationError(NO_LEAVER_REPORT)
+
+
+@transaction.atomic
+def round_item_decide(
+    *,
+    item: RoundItem,
+    decision: str,
+    actor: User,
+    scope: Scope,
+    reason: str = "",
+    exception_until: datetime.date | None = None,
+    ip_address: str | None = None,
+) -> RoundItem:
+    """Record an office's answer to one item (it may be changed while the round is open; each answer is logged).
+
+    `scope` is the actor's scope for reviewing accounts; it must cover the item's office.
+    """
+    item = (
+        RoundItem.objects.select_for_update(of=("self",))
+        .select_related("round", "unit", "account__registered_unit")
+        .get(pk=item.pk)
+    )
+    if not scope.contains(item.unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    if not item.round.is_open:
+        raise ValidationError(ROUND_CLOSED)
+    if decision not in decisions_for(item.code):
+        label = D(decision).label if decision in D.values else decision
+        raise ValidationError(DECISION_NOT_ALLOWED.format(decision=label, problem=problem_label(item.code)))
+    reason = (reason or "").strip()
+    if decision == D.EXCEPTION:
+        if not reason:
+            raise ValidationError(REASON_REQUIRED)
+        if exception_until is None or exception_until < today():
+            raise ValidationError(END_DATE_REQUIRED)
+    else:
+        exception_until = None
+    _check_facts(item, decision)
+    before = {"decision": item.decision, "reason": item.reason, "exception_until": item.exception_until}
+    item.decision, item.reason, item.exception_until = decision, reason, exception_until
+    item.decided_by, item.decided_at = actor, timezone.now()
+    item.save(update_fields=["decision", "reason", "exception_until", "decided_by", "decided_at"])
+    event_record(
+        action="audit.round.decided", actor=actor, target=item.account, unit=item.unit, ip_address=ip_address,
+        data={
+            "round": item.round_id, "item": item.pk, "code": item.code, "before": before,
+            "after": {"decision": decision, "reason": reason, "exception_until": exception_until},
+        },
+    )
+    return item
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Completion
+
+
+@dataclass
+class OfficeProgress:
+    unit: Unit
+    total: int = 0
+    decided: int = 0
+    own_items: int = 0  # items of accounts registered at this very unit (the rest are below it)
+    has_children: bool = False
+    overdue: bool = False
+    overdue_below: int = 0  # offices under it that are overdue (what the office above is alerted to)
+    by_decision: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def not_verified(self) -> int:
+        return self.total - self.decided
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 else (100 * self.decided) // self.total
+
+    @property
+    def complete(self) -> bool:
+        return self.decided == self.total
+
+
+def _rows_by_unit(review_round: ReviewRound, scope: Scope) -> list[dict]:
+    """One query: items per (office, decision) in the scope."""
+    return list(
+        scope.filter(review_round.items.all(), "unit")
+        .values("unit_id", "unit__path", "decision")
+        .annotate(n=Count("pk"))
+    )
+
+
+def round_progress(*, review_round: ReviewRound, scope: Scope, parent: Unit | None, on: datetime.date | None = None):
+    """Completion of the offices directly under `parent` (or the top of the scope), each with everything below it.
+
+    Returns (rows, total): rows is a list of OfficeProgress sorted by unit code; the parent's own accounts, if any,
+    come first as a row of the parent itself. Two queries whatever the number of offices and items.
+    """
+    on = on or today()
+    rows = _rows_by_unit(review_round, scope)
+    if parent is not None:
+        rows = [r for r in rows if r["unit__path"].startswith(parent.path)]
+    # Offices to show: the parent itself (own accounts) and its children; without a parent, the scope's roots.
+    if parent is not None:
+        depth = parent.path.count("/") - 1
+    elif scope.national:
+        depth = 1  # the department's children: provinces and central bureaus
+    else:
+        depth = None
+
+    def top_of(path: str) -> str | None:
+        """The office shown on this page that `path` rolls up into."""
+        if depth is None:
+            # The outermost root, so that roles held at a province and one of its districts count once.
+            return min((r.path for r in scope.roots if path.startswith(r.path)), key=len, default=None)
+        parts = path.strip("/").split("/")
+        return "/" + "/".join(parts[: depth + 1]) + "/"
+
+    per_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        per_unit[row["unit__path"]][row["decision"]] += row["n"]
+    top_paths = {top for top in map(top_of, per_unit) if top is not None}
+    units = {u.path: u for u in Unit.objects.filter(path__in=top_paths)}
+    progress: dict[str, OfficeProgress] = {}
+    overdue_units: set[str] = set()
+    late = review_round.is_open and on > review_round.deadline
+    for path, decisions in per_unit.items():
+        total = sum(decisions.values())
+        decided = total - decisions.get(D.NOT_VERIFIED, 0)
+        if late and decided < total:
+            overdue_units.add(path)
+        top = top_of(path)
+        if top is None or top not in units:
+            continue
+        office = progress.setdefault(top, OfficeProgress(unit=units[top]))
+        office.total += total
+        office.decided += decided
+        if path == top:
+            office.own_items += total
+        else:
+            office.has_children = True
+        for decision, n in decisions.items():
+            office.by_decision[decision] = office.by_decision.get(decision, 0) + n
+    for office in progress.values():
+        office.overdue = late and not office.complete
+        office.overdue_below = sum(1 for p in overdue_units if p.startswith(office.unit.path) and p != office.unit.path)
+    ordered = sorted(progress.values(), key=lambda o: (o.unit.path != (parent.path if parent else ""), o.unit.code))
+    total = OfficeProgress(unit=parent) if parent is not None else OfficeProgress(unit=None)
+    for office in ordered:
+        total.total += office.total
+        total.decided += office.decided
+    total.overdue = late and not total.complete
+    return ordered, total
+
+
+def round_items_of_office(*, review_round: ReviewRound, unit: Unit) -> QuerySet[RoundItem]:
+    """The items the office answers: accounts registered at this very unit when the round opened."""
+    return (
+        review_round.items.filter(unit=unit)
+        .select_related("account__official", "account__registered_position", "account__registered_level", "decided_by")
+        .order_by("account__username", "code")
+    )
+
+
+def undecided_items_count(user, rights) -> int:
+    """The navigation count: items of open rounds in the viewer's offices nobody answered yet (one query)."""
+    scope = rights.scope_for("menu_review_accounts")
+    if scope.national:  # the centre follows completion, it does not answer for the offices
+        return 0
+    return scope.filter(
+        RoundItem.objects.filter(round__closed_at__isnull=True, decision=D.NOT_VERIFIED), "unit"
+    ).count()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reminders and escalation
+
+
+def reviewers_of(units: list[Unit], *, on: datetime.date) -> dict[int, list[User]]:
+    """{unit_id: active accounts that may review accounts at that very unit}: the role is held there, an in-force
+    order line grants it, and its policies pass. Four queries whatever the number of units."""
+    role_ids = list(
+        Role.objects.filter(menus__codename="menu_review_accounts", national_scope=False).values_list("pk", flat=True)
+    )
+    held = list(
+        UnitUserObjectPermission.objects.filter(
+            permission__role__in=role_ids, content_object__in=units, user__is_active=True
+        ).select_related("user__official__position", "user__official__level", "permission__role")
+    )
+    national_ids = {row.user.official_id for row in held if row.user.official_id}
+    granted = set(
+        OrderLine.objects.in_force(on).filter(official__national_id__in=national_ids, role__in=role_ids)
+        .values_list("official__national_id", "role_id", "unit_id")
+    )
+    policies = policies_in_force(on=on, role_ids=role_ids)
+    result: dict[int, list[User]] = defaultdict(list)
+    for row in held:
+        user, role_id = row.user, row.permission.role.pk
+        official = user.official if user.official_id else None
+        if official is None or (user.official_id, role_id, row.content_object_id) not in granted:
+            continue
+        if any(policy_refusal(p, position=official.position, level=official.level) for p in policies.get(role_id, [])):
+            continue
+        if user not in result[row.content_object_id]:
+            result[row.content_object_id].append(user)
+    return result
+
+
+@dataclass
+class ReminderPlan:
+    unit: Unit
+    kind: str
+    subject: str
+    body: str
+    recipients: list[str]
+
+
+def _office_totals(review_round: ReviewRound) -> dict[int, tuple[int, int]]:
+    """{unit_id: (total, not verified)} for every office of the round (one query)."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in review_round.items.values("unit_id", "decision").annotate(n=Count("pk")):
+        totals[row["unit_id"]][0] += row["n"]
+        if row["decision"] == D.NOT_VERIFIED:
+            totals[row["unit_id"]][1] += row["n"]
+    return {unit_id: (t, nv) for unit_id, (t, nv) in totals.items()}
+
+
+def round_reminders_plan(*, review_round: ReviewRound, on: datetime.date, days_before: list[int],
+                         base_url: str = "") -> list[ReminderPlan]:
+    """The emails due today: a reminder to each unfinished office `days_before` the deadline; once the deadline has
+    passed, a daily reminder to each overdue office and an escalation to the office above it."""
+    if not review_round.is_open:
+        return []
+    days_left = (review_round.deadline - on).days
+    overdue = days_left < 0
+    if not overdue and days_left not in days_before:
+        return []
+    totals = {uid: t for uid, t in _office_totals(review_round).items() if t[1] > 0}
+    if not totals:
+        return []
+    offices = {u.pk: u for u in Unit.objects.filter(pk__in=totals).select_related("parent")}
+    parents = {u.parent_id: u.parent for u in offices.values() if u.parent_id is not None}
+    reviewers = reviewers_of([*offices.values(), *parents.values()], on=on)
+    deadline = format_be_date(review_round.deadline, long=True)
+    plans = []
+    for unit_id, (total, not_verified) in sorted(totals.items(), key=lambda kv: offices[kv[0]].code):
+        unit = offices[unit_id]
+        link = f"{base_url}/audit/rounds/{review_round.pk}/offices/{unit.code}/"
+        if overdue:
+            kind = "overdue"
+            subject = f"[rightsadmin] เลยกำหนดส่งผลการตรวจสอบสิทธิ์: {review_round.name}"
+            lead = f"เลยกำหนดส่งผลการตรวจสอบสิทธิ์รอบ \"{review_round.name}\" (กำหนด {deadline}) แล้ว"
+        else:
+            kind = f"due-{days_left}"
+            subject = f"[rightsadmin] อีก {days_left} วันครบกำหนดส่งผลการตรวจสอบสิทธิ์: {review_round.name}"
+            lead = f"รอบการตรวจสอบสิทธิ์ \"{review_round.name}\" ครบกำหนดส่งผลวันที่ {deadline}"
+        body = (
+            f"{lead}\n{unit.display_name} ยังไม่ได้ตรวจสอบ {not_verified} จาก {total} รายการ\n"
+            f"ตรวจสอบได้ที่ {link}\n\nรายการที่ไม่ได้ตรวจสอบจะคงสถานะ \"ยังไม่ได้ตรวจสอบ\" ระบบไม่ยอมรับหรือถอนสิทธิ์ให้อัตโนมัติ"
+        )
+        emails = sorted({u.email for u in reviewers.get(unit_id, []) if u.email})
+        plans.append(ReminderPlan(unit, kind, subject, body, emails))
+    if overdue:  # escalate: each office above hears of its overdue offices
+        below: dict[int, list[Unit]] = defaultdict(list)
+        for unit_id in totals:
+            if offices[unit_id].parent_id is not None:
+                below[offices[unit_id].parent_id].append(offices[unit_id])
+        for parent_id, late_offices in sorted(below.items(), key=lambda kv: parents[kv[0]].code):
+            parent = parents[parent_id]
+            lines = "\n".join(
+                f"- {u.display_name}: ยังไม่ได้ตรวจสอบ {totals[u.pk][1]} จาก {totals[u.pk][0]} รายการ"
+                for u in sorted(late_offices, key=lambda u: u.code)
+            )
+            body = (
+                f"หน่วยงานในสังกัด{parent.display_name}ต่อไปนี้ยังส่งผลการตรวจสอบสิทธิ์รอบ \"{review_round.name}\" "
+                f"ไม่ครบ ทั้งที่เลยกำหนด ({deadline}) แล้ว\n{lines}\n"
+                f"ติดตามได้ที่ {base_url}/audit/rounds/{review_round.pk}/?unit={parent.code}"
+            )
+            emails = sorted({u.email for u in reviewers.get(parent_id, []) if u.email})
+            plans.append(ReminderPlan(
+                parent, "escalation", f"[rightsadmin] หน่วยงานในสังกัดเลยกำหนดส่งผลการตรวจสอบสิทธิ์: {review_round.name}",
+                body, emails,
+            ))
+    return plans
+
+
+def round_reminders_send(*, review_round: ReviewRound, on: datetime.date, days_before: list[int],
+                         base_url: str = "", from_email: str | None = None) -> list[ReminderPlan]:
+    """Send what round_reminders_plan says is due, each (office, kind) at most once a day; log each send."""
+    sent = []
+    already = set(RoundReminder.objects.filter(round=review_round, sent_on=on).values_list("unit_id", "kind"))
+    messages = []
+    for plan in round_reminders_plan(review_round=review_round, on=on, days_before=days_before, base_url=base_url):
+        if (plan.unit.pk, plan.kind) in already or not plan.recipients:
+            continue
+        messages.extend((plan.subject, plan.body, from_email, [email]) for email in plan.recipients)
+        sent.append(plan)
+    if not sent:
+        return []
+    with transaction.atomic():
+        RoundReminder.objects.bulk_create([
+            RoundReminder(round=review_round, unit=plan.unit, kind=plan.kind, sent_on=on, recipients=len(plan.recipients))
+            for plan in sent
+        ])
+        for plan in sent:
+            event_record(action="audit.round.reminded", target=review_round, unit=plan.unit,
+                         data={"kind": plan.kind, "recipients": plan.recipients})
+        # Mail goes out once the record of it is safe; a failure rolls the record back, so the next run retries.
+        send_mass_mail(messages, fail_silently=False)
+    return sent
