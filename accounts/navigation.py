@@ -76,6 +76,7 @@ MENU = [
     MenuItem("menu_review_accounts", _("ปรับสิทธิ์ตามคำสั่ง"), "accounts:rights-sync"),
     MenuItem("menu_review_accounts", _("บัญชีที่ถูกล็อก"), "accounts:locked-accounts", count=locked_accounts),
     MenuItem("menu_view_event_log", _("บันทึกเหตุการณ์"), "events:log"),
+    MenuItem("menu_import_registry", _("นำเข้าข้อมูลทะเบียน"), "accounts:import-registry"),
 ]
 
 

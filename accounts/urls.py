@@ -1,7 +1,7 @@
 from django.urls import path
 
+from accounts import import_views, views
 from accounts import lifecycle_views as lv
-from accounts import views
 
 app_name = "accounts"
 
@@ -33,4 +33,9 @@ urlpatterns = [
     path("rights/sync/", lv.RightsSyncView.as_view(), name="rights-sync"),
     path("locked/", lv.LockedAccountsView.as_view(), name="locked-accounts"),
     path("<int:pk>/unlock/", lv.AccountUnlockView.as_view(), name="account-unlock"),
+    # The registry import (accounts/import_views.py)
+    path("import/", import_views.RegistryImportView.as_view(), name="import-registry"),
+    path("import/<str:token>/", import_views.RegistryImportPreviewView.as_view(), name="import-preview"),
+    path("import/<str:token>/confirm/", import_views.RegistryImportConfirmView.as_view(), name="import-confirm"),
+    path("import/<str:token>/cancel/", import_views.RegistryImportCancelView.as_view(), name="import-cancel"),
 ]

@@ -1,0 +1,207 @@
+"""The registry import as web pages: choose the kind, upload, preview every problem in Thai, then confirm.
+
+For central admins and province reviewers (menu `menu_import_registry`); a province reviewer may import only rows of
+units in the province (the importer refuses the others, row by row). The uploaded file waits under
+MEDIA_ROOT/imports/ with a random name; the session keeps only that name and the file's details, so another
+session cannot preview or confirm it. Confirming checks the file again, against the database as it is then.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.forms import RegistryImportForm, registry_import_max_bytes
+from accounts.importers import IMPORTERS, Action, ImportFileError, ImportReport, registry_import
+from accounts.rights import Scope, cached_account_rights
+from accounts.signals import client_ip
+
+SESSION_KEY = "registry_imports"
+UPLOAD_DIR = "imports"
+# Pending uploads kept per session; an older one is removed when a new one arrives.
+MAX_PENDING = 3
+# Rows of the preview tables; the counts above them cover the whole file.
+PREVIEW_ROWS = 500
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+
+
+class RegistryImportAccessMixin:
+    """403 without the menu; `self.scope` is where the viewer may import (a province, or the whole country)."""
+
+    menu = "menu_import_registry"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scope: Scope = cached_account_rights(request.user).scope_for(self.menu)
+        if not self.scope:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _pending_uploads(request) -> dict[str, dict]:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _pending(request, token: str) -> tuple[dict, Path]:
+    """The upload `token` of this session, or 404: a token from another session does not exist for this one."""
+    pending = _pending_uploads(request).get(token)
+    if not _TOKEN.match(token) or pending is None:
+        raise Http404
+    path = upload_dir() / f"{token}.{pending['format']}"
+    if not path.exists():
+        _forget(request, token)
+        raise Http404
+    return pending, path
+
+
+def _forget(request, token: str) -> None:
+    uploads = _pending_uploads(request)
+    pending = uploads.pop(token, None)
+    if pending is not None:
+        (upload_dir() / f"{token}.{pending['format']}").unlink(missing_ok=True)
+    request.session[SESSION_KEY] = uploads
+
+
+def _store(request, form: RegistryImportForm) -> str:
+    upload = form.cleaned_data["file"]
+    token = secrets.token_hex(16)
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / f"{token}.{form.file_format}").open("xb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    uploads = _pending_uploads(request)
+    for old in sorted(uploads, key=lambda t: uploads[t]["uploaded_at"])[: max(0, len(uploads) - MAX_PENDING + 1)]:
+        _forget(request, old)
+        uploads = _pending_uploads(request)
+    uploads[token] = {
+        "kind": form.cleaned_data["kind"],
+        "name": Path(upload.name).name[:200],
+        "format": form.file_format,
+        "size": upload.size,
+        "uploaded_at": timezone.now().isoformat(),
+    }
+    request.session[SESSION_KEY] = uploads
+    return token
+
+
+def _columns_by_kind() -> list[dict]:
+    return [
+        {
+            "kind": kind,
+            "columns": [
+                {"name": name, "label": importer.column_labels.get(name, ""), "optional": name in importer.optional_columns}
+                for name in importer.columns
+            ],
+        }
+        for kind, importer in IMPORTERS.items()
+    ]
+
+
+def _preview_context(token: str, pending: dict, report: ImportReport, scope: Scope) -> dict:
+    labels = IMPORTERS[pending["kind"]].column_labels
+    problems = [
+        {"row": p.row, "column": p.column, "label": labels.get(p.column, ""), "message": p.message}
+        for p in report.problems[:PREVIEW_ROWS]
+    ]
+    changes = [row for row in report.planned if row.action != Action.UNCHANGED]
+    return {
+        "token": token,
+        "pending": pending,
+        "report": report,
+        "problems": problems,
+        "problems_hidden": max(0, len(report.problems) - PREVIEW_ROWS),
+        "changes": changes[:PREVIEW_ROWS],
+        "changes_hidden": max(0, len(changes) - PREVIEW_ROWS),
+        "scope": scope,
+        "scope_units": scope.roots,
+    }
+
+
+class RegistryImportView(RegistryImportAccessMixin, View):
+    template_name = "accounts/import_upload.html"
+
+    def render_form(self, request, form, status=200):
+        return render(request, self.template_name, {
+            "form": form,
+            "scope": self.scope,
+            "max_megabytes": registry_import_max_bytes() // (1024 * 1024),
+            "kinds": _columns_by_kind(),
+        }, status=status)
+
+    def get(self, request):
+        return self.render_form(request, RegistryImportForm(initial={"kind": request.GET.get("kind", "officials")}))
+
+    def post(self, request):
+        form = RegistryImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        token = _store(request, form)
+        return redirect("accounts:import-preview", token=token)
+
+
+class RegistryImportPreviewView(RegistryImportAccessMixin, View):
+    template_name = "accounts/import_preview.html"
+
+    def get(self, request, token: str):
+        pending, path = _pending(request, token)
+        try:
+            report = registry_import(kind=pending["kind"], source=path, filename=pending["name"], scope=self.scope,
+                                     dry_run=True)
+        except ImportFileError as exc:
+            _forget(request, token)
+            messages.error(request, str(exc))
+            return redirect("accounts:import-registry")
+        return render(request, self.template_name, _preview_context(token, pending, report, self.scope))
+
+
+class RegistryImportConfirmView(RegistryImportAccessMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, token: str):
+        pending, path = _pending(request, token)
+        try:
+            # Checked again: the database may have changed since the preview.
+            report = registry_import(
+                kind=pending["kind"], source=path, filename=pending["name"], scope=self.scope, actor=request.user,
+                origin="web", ip_address=client_ip(request),
+            )
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:import-preview", token=token)
+        if not report.imported:
+            messages.error(request, _("ตรวจพบปัญหาเมื่อยืนยัน ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาแก้ไขไฟล์แล้วอัปโหลดใหม่"))
+            context = _preview_context(token, pending, report, self.scope)
+            return render(request, RegistryImportPreviewView.template_name, context, status=400)
+        _forget(request, token)
+        messages.success(request, _("นำเข้าแฟ้ม %(name)s แล้ว: สร้างใหม่ %(created)s แก้ไข %(updated)s ไม่เปลี่ยนแปลง %(unchanged)s") % {
+            "name": pending["name"],
+            "created": f"{report.counts[Action.CREATE]:,}",
+            "updated": f"{report.counts[Action.UPDATE]:,}",
+            "unchanged": f"{report.counts[Action.UNCHANGED]:,}",
+        })
+        return redirect(reverse("accounts:import-registry") + f"?kind={pending['kind']}")
+
+
+class RegistryImportCancelView(RegistryImportAccessMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, token: str):
+        _pending(request, token)
+        _forget(request, token)
+        messages.info(request, _("ยกเลิกการนำเข้าแล้ว ไฟล์ที่อัปโหลดถูกลบออกจากเซิร์ฟเวอร์"))
+        return redirect("accounts:import-registry")
