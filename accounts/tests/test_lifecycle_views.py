@@ -331,3 +331,43 @@ def test_held_but_not_ordered_reviewer_role_opens_no_queue(client, make_account)
     client.force_login(account)
     assert client.get(reverse("accounts:change-request-queue")).status_code == 403
     assert reverse("accounts:change-request-queue") not in menu_html(client.get(reverse("home")).content.decode())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Actions on the review screens
+
+
+@pytest.mark.django_db
+def test_report_as_leaver_shows_where_a_leaver_flag_shows(client, make_account, reviewer):
+    from accounts.models import Official
+
+    retired = make_account("ISV_USER", unit_code="4701", username="old.4701", birth_date=datetime.date(1960, 1, 1))
+    moved = make_account("ISV_USER", unit_code="4701", username="gone.4701", status=Official.Status.TRANSFERRED)
+    make_account("ISV_USER", unit_code="4701", username="fine.4701")
+    client.force_login(reviewer)
+    listing = client.get(reverse("audit:account-list", args=["4701"])).content.decode()
+    create = reverse("accounts:leaver-report-create")
+    assert f'href="{create}?account={retired.pk}&amp;reason=retired"' in listing
+    assert f'href="{create}?account={moved.pk}&amp;reason=transferred"' in listing
+    assert listing.count('class="leaver-link"') == 2
+    page = client.get(reverse("audit:account-detail", args=[retired.pk])).content.decode()
+    assert "ดำเนินการกับบัญชีนี้" in page and f"{create}?account={retired.pk}" in page
+    assert f"{reverse('accounts:rights-sync')}?account={retired.pk}" in page
+    form = client.get(create, {"account": retired.pk, "reason": "retired"})
+    assert form.context["form"].initial == {"usernames": "old.4701", "reason": "retired"}
+
+
+@pytest.mark.django_db
+def test_the_account_page_offers_unlock_when_locked(client, make_account, reviewer):
+    locked = make_account("ISV_USER", unit_code="4701", username="locked.4701")
+    for attempt in range(3):
+        client.post(reverse("login"), {"username": "locked.4701", "password": f"wrong-{attempt}"})
+    client.force_login(reviewer)
+    page_url = reverse("audit:account-detail", args=[locked.pk])
+    button = '<button type="submit">ปลดล็อกบัญชี locked.4701</button>'
+    assert button in client.get(page_url).content.decode()
+    response = client.post(reverse("accounts:account-unlock", args=[locked.pk]), {"next": page_url})
+    assert response["Location"] == page_url
+    assert button not in client.get(page_url).content.decode()
+    response = client.post(reverse("accounts:account-unlock", args=[locked.pk]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("accounts:locked-accounts")
