@@ -10,3 +10,6 @@ class AuditConfig(AppConfig):
         from accounts.navigation import MenuItem, register_menu
 
         register_menu(MenuItem("menu_review_accounts", _("ตรวจสอบสิทธิ์"), "audit:review"))
+        from audit.rounds import undecided_items_count
+
+        register_menu(MenuItem("menu_review_accounts", _("รอบการตรวจสอบ"), "audit:round-list", count=undecided_items_count))
