@@ -60,6 +60,8 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]], *, returning: tu
     fields = [field for field in meta.concrete_fields if not field.db_returning]  # all but the auto primary key
     if not _fast_path():
         objects = model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
+        if returning and any(obj.pk is None for obj in objects):
+            raise NotImplementedError("This database does not return the keys of bulk inserts; use PostgreSQL or SQLite.")
         return [tuple(getattr(obj, name) for name in returning) for obj in objects]
     connection = _connection()
     quote = connection.ops.quote_name

@@ -691,3 +691,20 @@ def test_command_reports_a_file_it_cannot_read(tmp_path):
         call_command("import_registry", "officials", str(tmp_path / "list.txt"))
     with pytest.raises(CommandError, match="ไม่พบไฟล์"):
         call_command("import_registry", "officials", str(tmp_path / "missing.csv"))
+
+
+@pytest.mark.django_db
+def test_other_databases_get_djangos_bulk_create_and_bulk_update(tmp_path, monkeypatch):
+    """The linear INSERT/UPDATE statements are for PostgreSQL and SQLite; elsewhere Django's bulk methods do it."""
+    import accounts.importers.bulk as bulk
+
+    monkeypatch.setattr(bulk, "_fast_path", lambda: False)
+    make_officials(1)
+    assert registry_import(kind="officials", source=write_csv(tmp_path, OFFICIAL_COLUMNS, [official_row(2)])).ok
+    assert registry_import(kind="officials", source=write_csv(tmp_path, OFFICIAL_COLUMNS, [official_row(2, level="K1")],
+                                                              name="b.csv")).counts["update"] == 1
+    assert Official.objects.get(national_id=nid(2)).level.code == "K1"
+    assert registry_import(kind="accounts", source=write_csv(tmp_path, ACCOUNT_COLUMNS, [account_row(1)], name="c.csv")).ok
+    assert User.objects.get(username="import.user1").official_id == nid(1)
+    assert registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, [order_row(1)], name="d.csv")).ok
+    assert OrderLine.objects.get().order.number == "12/2569"
