@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from accounts.thai import parse_date
 
@@ -19,6 +20,12 @@ class ThaiDateField(serializers.DateField):
         "invalid": "ต้องเป็นวันที่ในรูปแบบ ปปปป-ดด-วว",
         "range": "วันที่ต้องอยู่ระหว่าง 1900-01-01 ถึง 2199-12-31",
     }
+
+    def get_value(self, dictionary):
+        # DRF reads an empty query parameter as "not given"; an empty date is no date, so refuse it.
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name, None) == "":
+            return ""
+        return super().get_value(dictionary)
 
     def to_internal_value(self, value):
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -94,7 +101,10 @@ class MeSerializer(serializers.Serializer):
 
 class AuditQuerySerializer(serializers.Serializer):
     unit = serializers.CharField(
-        required=False, max_length=32, help_text="รหัสหน่วยงาน (47 จังหวัด, 4701 อำเภอ); ไม่ระบุ = ทุกหน่วยงานในขอบเขตของผู้เรียก"
+        required=False,
+        allow_blank=True,  # an empty filter means no filter, as a form sends it
+        max_length=32,
+        help_text="รหัสหน่วยงาน (47 จังหวัด, 4701 อำเภอ); ไม่ระบุ = ทุกหน่วยงานในขอบเขตของผู้เรียก",
     )
     as_of = ThaiDateField(required=False, help_text="ตรวจสอบ ณ วันที่ (ปปปป-ดด-วว); ไม่ระบุ = วันนี้")
 

@@ -78,11 +78,15 @@ class ChangeRequestDecisionSerializer(serializers.Serializer):
 
 
 class ChangeRequestQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ChangeRequest.Status.choices, required=False, help_text="กรองตามสถานะ")
+    status = serializers.ChoiceField(
+        choices=ChangeRequest.Status.choices, required=False, allow_blank=True, help_text="กรองตามสถานะ"
+    )
 
 
 class LeaverReportQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=LeaverReport.Status.choices, required=False, help_text="กรองตามสถานะ")
+    status = serializers.ChoiceField(
+        choices=LeaverReport.Status.choices, required=False, allow_blank=True, help_text="กรองตามสถานะ"
+    )
 
 
 class LeaverReportSerializer(serializers.Serializer):

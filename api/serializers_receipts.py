@@ -138,7 +138,9 @@ class ReceiptVoidSerializer(serializers.Serializer):
 
 
 class ReceiptQuerySerializer(serializers.Serializer):
-    unit = serializers.CharField(required=False, max_length=32, help_text="รหัสหน่วยงาน (รวมหน่วยงานในสังกัด)")
+    unit = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="รหัสหน่วยงาน (รวมหน่วยงานในสังกัด)"
+    )
     date_from = ThaiDateField(required=False, help_text="ออกตั้งแต่วันที่ (ปปปป-ดด-วว)")
     date_to = ThaiDateField(required=False, help_text="ออกถึงวันที่ (ปปปป-ดด-วว)")
-    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)

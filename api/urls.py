@@ -1,7 +1,7 @@
 """/api/v1/. DRF views are exempt from LoginRequiredMiddleware (DRF authenticates by token or session and answers
 401 as JSON); the docs pages opt back in, see views_docs."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from api import views, views_docs, views_import, views_lifecycle, views_receipts
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("imports/<str:kind>/", views_import.RegistryImportView.as_view(), name="registry-import"),
     path("schema/", views_docs.SchemaView.as_view(), name="schema"),
     path("docs/", views_docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: every other path answers a JSON 404 (no HTML page, no slash-appending redirect that would drop a POST).
+    re_path(r"^", views.NotFoundView.as_view(), name="not-found"),
 ]

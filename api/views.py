@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -72,3 +73,15 @@ class AuditReportView(GenericAPIView):
             row["flags"] = row["flags"].split(";") if row["flags"] else []
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: a JSON 404 in our format rather than Django's HTML page."""
+
+    permission_classes = []
+
+    def handle(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = head = options = handle

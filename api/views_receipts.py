@@ -77,7 +77,7 @@ class ReceiptListCreateView(GenericAPIView):
         scope = _receipts_in_scope(request)
         query = ReceiptQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        filters = dict(query.validated_data)
+        filters = {name: value for name, value in query.validated_data.items() if value not in ("", None)}
         unit: Unit | None = None
         if code := filters.pop("unit", None):
             unit = unit_in_scope(scope, code)

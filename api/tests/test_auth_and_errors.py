@@ -99,3 +99,20 @@ def test_docs_pages_use_local_assets_and_no_inline_script(client, make_account):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nothing/", "/api/v1/me", "/api/v1/change-requests/null/decide/"])
+def test_unknown_api_paths_are_json_404(make_account, bearer, path):
+    api = bearer(make_account("ISV_USER"))
+    for response in (api.get(path), api.post(path, {}, format="json")):
+        assert response.status_code == 404
+        assert response.json()["code"] == "NOT_FOUND"
+
+
+@pytest.mark.django_db
+def test_an_empty_filter_means_no_filter(make_account, bearer):
+    api = bearer(make_account("DISTRICT_REVIEWER"))
+    assert api.get("/api/v1/audit/", {"unit": ""}).json() == api.get("/api/v1/audit/").json()
+    assert api.get("/api/v1/change-requests/", {"status": ""}).status_code == 200
+    assert api.get("/api/v1/change-requests/", {"status": "maybe"}).status_code == 400

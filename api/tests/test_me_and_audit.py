@@ -72,7 +72,7 @@ def test_audit_scope_denials(bearer, make_account):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("as_of", ["2569-13-01", "0001-01-01", "9999-12-31", "today", "2026-02-30"])
+@pytest.mark.parametrize("as_of", ["2569-13-01", "0001-01-01", "9999-12-31", "today", "2026-02-30", ""])
 def test_audit_bad_date_is_400(bearer, make_account, as_of):
     response = bearer(make_account("DISTRICT_REVIEWER")).get(AUDIT, {"as_of": as_of})
     assert response.status_code == 400
@@ -107,3 +107,10 @@ def test_audit_query_count_does_not_grow_with_accounts(bearer, make_account, dja
         make_account("ISV_USER", "ISV_FEE_RECEIPT")
     with django_assert_max_num_queries(budget):
         assert api.get(AUDIT).json()["count"] == 11
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_size", ["0", "-1", "x", "1001", "2.5"])
+def test_a_bad_page_size_is_400(bearer, make_account, page_size):
+    response = bearer(make_account("DISTRICT_REVIEWER")).get(AUDIT, {"page_size": page_size})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["page_size"]
