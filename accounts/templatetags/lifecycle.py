@@ -48,28 +48,29 @@ def leaver_report_link(context, account, code: str):
 
 @register.inclusion_tag("lifecycle/_account_actions.html", takes_context=True)
 def account_lifecycle_actions(context, account, codes=()):
-    """The lifecycle actions for one account: report as leaver, change requests, rights sync, unlock (two queries)."""
+    """The lifecycle actions for one account: report as leaver, change requests, rights sync, unlock (one query)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
     from accounts.lifecycle import locked_usernames
-    from accounts.models import ChangeRequest
+    from accounts.models import ChangeRequest, User
 
     menus = _viewer_menus(context)
+    reports = LeaverReport.objects.filter(account=OuterRef("pk"), status=LeaverReport.Status.PENDING)
+    requests = ChangeRequest.objects.filter(account=OuterRef("pk"), status=ChangeRequest.Status.PENDING)
+    state = User.objects.filter(pk=account.pk).annotate(
+        report_on=Subquery(reports.values("created_at")[:1]),
+        request_pk=Subquery(requests.values("pk")[:1]),
+        locked=Exists(locked_usernames().filter(username=OuterRef("username"))),
+    ).values("report_on", "request_pk", "locked").first() or {}
     leaver_codes = [code for code in codes if code in LEAVER_FLAGS]
-    pending_report = LeaverReport.objects.filter(account=account, status=LeaverReport.Status.PENDING).first()
-    pending_request = (
-        ChangeRequest.objects.filter(account=account, status=ChangeRequest.Status.PENDING).first()
-        if "menu_decide_change_requests" in menus else None
-    )
-    locked = "menu_review_accounts" in menus and account.is_active and locked_usernames().filter(
-        username=account.username
-    ).exists()
     return {
         "account": account,
         "request": context.get("request"),
         "leaver_url": leaver_report_url(account, leaver_codes[0])
-        if leaver_codes and account.is_active and not pending_report and "menu_report_leavers" in menus else "",
-        "pending_report": pending_report,
-        "pending_request": pending_request,
+        if leaver_codes and account.is_active and not state.get("report_on") and "menu_report_leavers" in menus else "",
+        "report_on": state.get("report_on"),
+        "pending_request": state.get("request_pk") if "menu_decide_change_requests" in menus else None,
         "sync_url": f"{reverse('accounts:rights-sync')}?account={account.pk}"
         if "menu_review_accounts" in menus and account.is_active else "",
-        "locked": locked,
+        "locked": bool(state.get("locked")) and "menu_review_accounts" in menus and account.is_active,
     }

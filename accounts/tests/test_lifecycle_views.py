@@ -355,6 +355,9 @@ def test_report_as_leaver_shows_where_a_leaver_flag_shows(client, make_account, 
     assert f"{reverse('accounts:rights-sync')}?account={retired.pk}" in page
     form = client.get(create, {"account": retired.pk, "reason": "retired"})
     assert form.context["form"].initial == {"usernames": "old.4701", "reason": "retired"}
+    client.post(create, {"usernames": "old.4701", "reason": "retired", "left_on": "2563-09-30"})
+    page = client.get(reverse("audit:account-detail", args=[retired.pk])).content.decode()
+    assert "รอส่วนกลางพิจารณา" in page and f"{create}?account={retired.pk}" not in page
 
 
 @pytest.mark.django_db
