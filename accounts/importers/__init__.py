@@ -11,7 +11,10 @@ creates and updates logins and sets their held roles to exactly the file's (see 
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -77,6 +80,25 @@ def registry_import(
             )
     filename = filename or getattr(source, "name", "") or "upload"
     filename = Path(filename).name
+    with _gc_paused():
+        return _import(kind=kind, source=source, filename=filename, actor=actor, scope=scope, dry_run=dry_run,
+                       progress=progress, origin=origin, ip_address=ip_address)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector: a large file makes tens of thousands of small objects that live until the end,
+    and the collector would walk them again and again (about a fifth of the time of a 30,000-row import)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(*, kind, source, filename, actor, scope, dry_run, progress, origin, ip_address) -> ImportReport:
     report = ImportReport(kind=kind, filename=filename, dry_run=dry_run)
     if dry_run:
         _check(kind, source, report, scope=scope, progress=progress)
