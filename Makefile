@@ -44,7 +44,7 @@ messages: install
 bench: install
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then echo "make bench: PostgreSQL database from BENCH_DATABASE_URL"; \
 	else echo "make bench: SQLite file bench.sqlite3 (set BENCH_DATABASE_URL=postgres://... to use PostgreSQL)"; fi
-	DEBUG=0 SECRET_KEY=bench-only-secret-key DATABASE_URL="$(or $(BENCH_DATABASE_URL),sqlite:///$(CURDIR)/bench.sqlite3)" \
+	@DEBUG=0 SECRET_KEY=bench-only-secret-key DATABASE_URL="$(or $(BENCH_DATABASE_URL),sqlite:///$(CURDIR)/bench.sqlite3)" \
 		$(BIN)/python manage.py benchmark $(BENCH_ARGS)
 
 clean:

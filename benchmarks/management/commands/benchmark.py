@@ -77,7 +77,7 @@ class Command(BaseCommand):
             raise CommandError("--scale must be above 0")
         self.started = time.perf_counter()
         # Whitenoise warns on every request when collectstatic has not run; the pages do not need it.
-        warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+        warnings.filterwarnings("ignore", message="No directory at")
         self.targets: list[Target] = []
         self.describe_setup()
         call_command("migrate", verbosity=0, interactive=False)
