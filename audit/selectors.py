@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrderLine, Unit, User
 from accounts.national_id import format_national_id, mask_national_id, normalize_national_id
 from accounts.rights import Scope
 from accounts.selectors import order_lines_for_account
+from accounts.templatetags.thai import be_datetime
 from audit.engine import FLAG_CODES, FLAG_LABELS, AccountAudit, audit_accounts
 
 # Filter values beside the flag codes: every account with at least one flag, and every account with none.
@@ -168,10 +170,10 @@ def office_accounts(*, unit: Unit, as_of: datetime.date, flag: str = "", query: 
 
 def office_accounts_export_rows(office: OfficeAccounts, *, masked: bool) -> tuple[list[str], list[list]]:
     """Header and rows of the list export: every filtered account, not one page of them."""
-    header = [
+    header = [gettext(name) for name in (
         "รหัสหน่วยงาน", "หน่วยงาน", "ชื่อผู้ใช้งาน", "เลขประจำตัวประชาชน", "ชื่อ-นามสกุล", "ตำแหน่งที่ลงทะเบียน",
         "ระดับที่ลงทะเบียน", "เข้าใช้งานล่าสุด", "รหัสปัญหา", "ปัญหาที่พบ", "คำอธิบาย",
-    ]
+    )]
     rows = []
     for audit in office.rows:
         account = audit.account
@@ -192,9 +194,7 @@ def office_accounts_export_rows(office: OfficeAccounts, *, masked: bool) -> tupl
 
 
 def _login_text(account: User) -> str:
-    from accounts.templatetags.thai import be_datetime
-
-    return be_datetime(account.last_login) if account.last_login else "ไม่เคยเข้าใช้งาน"
+    return be_datetime(account.last_login) if account.last_login else gettext("ไม่เคยเข้าใช้งาน")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def short_office_name(unit: Unit) -> str:
     if unit.kind == Unit.Kind.DISTRICT:
         return f"เขต{unit.name_th}" if unit.is_bma else f"อำเภอ{unit.name_th}"
     if unit.kind == Unit.Kind.PROVINCE:
-        return "ที่ทำการปกครองจังหวัด"
+        return gettext("ที่ทำการปกครองจังหวัด")
     return unit.name_th
 
 
@@ -296,7 +296,7 @@ def province_summary(*, province: Unit, as_of: datetime.date) -> Summary:
     """One row for the province office itself and one per district, from one audit of the whole province."""
     offices = [province, *Unit.objects.filter(parent=province).order_by("code")]
     rows = {unit.code: SummaryRow(unit=unit, label=short_office_name(unit), export_label=unit.display_name) for unit in offices}
-    total = SummaryRow(unit=province, label="รวมทั้งจังหวัด")
+    total = SummaryRow(unit=province, label=gettext("รวมทั้งจังหวัด"))
     audits = audit_accounts(scope=Scope(roots=[province]), as_of=as_of)
     for audit in audits:
         total.add(audit)
@@ -311,7 +311,7 @@ def national_summary(*, as_of: datetime.date) -> Summary:
     provinces = list(Unit.objects.filter(kind=Unit.Kind.PROVINCE).order_by("code"))
     rows = {unit.code: SummaryRow(unit=unit, label=unit.name_th) for unit in provinces}
     central: dict[int | None, SummaryRow] = {}
-    total = SummaryRow(unit=None, label="รวมทั้งประเทศ")
+    total = SummaryRow(unit=None, label=gettext("รวมทั้งประเทศ"))
     audits = audit_accounts(scope=Scope(national=True), as_of=as_of)
     for audit in audits:
         total.add(audit)
@@ -322,7 +322,7 @@ def national_summary(*, as_of: datetime.date) -> Summary:
         if row is None:
             key = unit.pk if unit is not None else None
             row = central.setdefault(
-                key, SummaryRow(unit=unit, label=unit.display_name if unit is not None else "ไม่ได้ลงทะเบียนหน่วยงาน")
+                key, SummaryRow(unit=unit, label=unit.display_name if unit is not None else gettext("ไม่ได้ลงทะเบียนหน่วยงาน"))
             )
         row.add(audit)
     extra = sorted(central.values(), key=lambda r: r.unit.path if r.unit is not None else "~")
@@ -330,7 +330,8 @@ def national_summary(*, as_of: datetime.date) -> Summary:
 
 
 def summary_export_rows(summary: Summary, *, include_extra: bool = False) -> tuple[list[str], list[list]]:
-    header = ["รหัสหน่วยงาน", "หน่วยงาน", "บัญชีผู้ใช้งาน", "บัญชีที่พบปัญหา", *(FLAG_LABELS[c] for c in FLAG_CODES)]
+    header = [gettext("รหัสหน่วยงาน"), gettext("หน่วยงาน"), gettext("บัญชีผู้ใช้งาน"), gettext("บัญชีที่พบปัญหา"),
+              *(FLAG_LABELS[c] for c in FLAG_CODES)]
     rows = [*summary.rows, *(summary.extra_rows if include_extra else []), summary.total]
     return header, [[row.code, row.full_label, row.accounts, row.with_problems, *row.flag_counts] for row in rows]
 
