@@ -2,8 +2,6 @@ import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
-
 from api.services import api_token_create
 
 
@@ -43,3 +41,22 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
     }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # The sync Playwright API runs an event loop in this thread, and the ORM refuses to run beside one. Allow it for
+    # browser tests only, from before their fixtures until after their teardown, so no other test (or subprocess,
+    # such as `manage.py check --deploy`) inherits it.
+    if item.get_closest_marker("browser"):
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if item.get_closest_marker("browser"):
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
