@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import account_with_roles
+from accounts.tests.factories import OrderLineFactory, account_with_roles, hold, role, unit
 from audit.tests.screens import central_admin, district_reviewer, no_menu_account, province_reviewer
 
 
@@ -194,3 +194,18 @@ def test_unknown_offices_formats_and_kinds_are_404(client, viewers):
     assert client.get(reverse("audit:province-summary-export", args=["47", "json"])).status_code == 404
     assert client.get(reverse("audit:national-summary-export", args=["html"])).status_code == 404
     assert client.get(reverse("audit:account-detail", args=[987654])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_reviewer_of_two_districts_chooses_which_one(client):
+    reviewer = district_reviewer("4701")
+    OrderLineFactory(official=reviewer.official, role=role("DISTRICT_REVIEWER"), unit=unit("4702"))
+    hold(reviewer, "DISTRICT_REVIEWER", "4702")
+    client.force_login(reviewer)
+    response = client.get(reverse("audit:review"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("audit:account-list", args=["4701"]) in html
+    assert reverse("audit:account-list", args=["4702"]) in html
+    assert client.get(reverse("audit:account-list", args=["4702"])).status_code == 200
+    assert client.get(reverse("audit:account-list", args=["4703"])).status_code == 404
