@@ -20,6 +20,7 @@ class MenuItem:
     label: str | Promise
     url_name: str
     count: Callable[..., int] | None = None  # count(user, rights): one query, shown as a badge when not zero
+    hide_when_zero: bool = False  # a queue that matters only when something waits in it
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -74,7 +75,8 @@ MENU = [
     MenuItem("menu_deactivate_accounts", _("ระงับการใช้งานบัญชี"), "accounts:leaver-queue", count=pending_leaver_reports),
     MenuItem("menu_record_orders", _("คำสั่งมอบหมาย"), "accounts:order-list"),
     MenuItem("menu_review_accounts", _("ปรับสิทธิ์ตามคำสั่ง"), "accounts:rights-sync"),
-    MenuItem("menu_review_accounts", _("บัญชีที่ถูกล็อก"), "accounts:locked-accounts", count=locked_accounts),
+    MenuItem("menu_review_accounts", _("บัญชีที่ถูกล็อก"), "accounts:locked-accounts", count=locked_accounts,
+             hide_when_zero=True),
     MenuItem("menu_view_event_log", _("บันทึกเหตุการณ์"), "events:log"),
     MenuItem("menu_import_registry", _("นำเข้าข้อมูลทะเบียน"), "accounts:import-registry"),
 ]
@@ -94,10 +96,8 @@ def menu_for(user) -> list[dict]:
     for item in MENU:
         if not (item.permission is None or item.permission in codenames or user.is_superuser):
             continue
-        entries.append({
-            "label": item.label,
-            "url": reverse(item.url_name),
-            "url_name": item.url_name,
-            "count": item.count(user, rights) if item.count else None,
-        })
+        count = item.count(user, rights) if item.count else None
+        if item.hide_when_zero and not count:
+            continue
+        entries.append({"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name, "count": count})
     return entries

@@ -20,7 +20,7 @@ from accounts.models import ChangeRequest, LeaverReport, Unit
 from accounts.rights import cached_account_rights, today
 from accounts.signals import client_ip
 from audit import rounds
-from audit.models import ReviewRound, RoundItem
+from audit.models import CLEAN, ReviewRound, RoundItem
 
 MENU = "menu_review_accounts"
 ITEMS_PER_PAGE = 50
@@ -174,8 +174,9 @@ class RoundOfficeView(RoundMixin, TemplateView):
                 "leaver_code": rounds.D.LEAVER in rounds.decisions_for(item.code),
                 "exception_until": be_iso(item.exception_until),
             })
+        clean_open = review_round.items.filter(unit=unit, code=CLEAN, decision=RoundItem.Decision.NOT_VERIFIED).count()
         return super().get_context_data(
-            round=review_round, unit=unit, page_obj=page, rows=rows, status=status,
+            round=review_round, unit=unit, page_obj=page, rows=rows, status=status, clean_open=clean_open,
             decisions=RoundItem.Decision.choices, may_answer=review_round.is_open, **kwargs,
         )
 
@@ -206,3 +207,21 @@ class RoundItemDecideView(RoundMixin, View):
         else:
             messages.success(request, _("บันทึกผลการตรวจสอบของ %(username)s แล้ว") % {"username": item.account.username})
         return redirect(back)
+
+
+class RoundConfirmCleanView(RoundMixin, View):
+    """Confirm at once every account of the office in which the round found no problem (each one logged)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, unit_code: str):
+        review_round = self.get_round()
+        unit = self.unit_in_scope(unit_code)
+        try:
+            done = rounds.round_confirm_clean(review_round=review_round, unit=unit, actor=request.user, scope=self.scope,
+                                              ip_address=client_ip(request))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("ยืนยันบัญชีที่ไม่พบปัญหาแล้ว %(n)d บัญชี") % {"n": done})
+        return redirect("audit:round-office", pk=pk, unit_code=unit.code)

@@ -213,6 +213,33 @@ def round_item_decide(
     return item
 
 
+@transaction.atomic
+def round_confirm_clean(
+    *, review_round: ReviewRound, unit: Unit, actor: User, scope: Scope, ip_address: str | None = None
+) -> int:
+    """Confirm every unanswered CLEAN item of one office: the office says those accounts are right as they are."""
+    if not scope.contains(unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if not review_round.is_open:
+        raise ValidationError(ROUND_CLOSED)
+    items = list(
+        review_round.items.select_for_update(of=("self",)).filter(unit=unit, code=CLEAN, decision=D.NOT_VERIFIED)
+        .select_related("account")
+    )
+    now = timezone.now()
+    for item in items:
+        item.decision, item.decided_by, item.decided_at = D.CONFIRMED, actor, now
+    RoundItem.objects.bulk_update(items, ["decision", "decided_by", "decided_at"])
+    for item in items:
+        event_record(
+            action="audit.round.decided", actor=actor, target=item.account, unit=unit, ip_address=ip_address,
+            data={"round": review_round.pk, "item": item.pk, "code": CLEAN, "bulk": True,
+                  "before": {"decision": D.NOT_VERIFIED}, "after": {"decision": D.CONFIRMED}},
+        )
+    return len(items)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Completion
 

@@ -23,4 +23,6 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", round_views.RoundCloseView.as_view(), name="round-close"),
     path("rounds/<int:pk>/offices/<str:unit_code>/", round_views.RoundOfficeView.as_view(), name="round-office"),
     path("rounds/items/<int:pk>/decide/", round_views.RoundItemDecideView.as_view(), name="round-item-decide"),
+    path("rounds/<int:pk>/offices/<str:unit_code>/confirm-clean/", round_views.RoundConfirmCleanView.as_view(),
+         name="round-confirm-clean"),
 ]

@@ -319,6 +319,7 @@ def test_menus_follow_the_roles(client, holder, reviewer, central):
     client.force_login(reviewer)
     links = menu_html(client.get(reverse("home")).content.decode())
     assert reverse("accounts:change-request-queue") in links and reverse("accounts:leaver-queue") not in links
+    assert reverse("accounts:locked-accounts") not in links  # shown only while an account in scope is locked
     client.force_login(central)
     assert reverse("accounts:leaver-queue") in menu_html(client.get(reverse("home")).content.decode())
 

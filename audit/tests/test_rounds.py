@@ -296,3 +296,22 @@ def test_the_navigation_counts_unanswered_items_for_the_office(client, world, to
     client.force_login(world["central"])  # the centre follows completion; it has nothing to answer itself
     menu = client.get(reverse("home")).context["menu"]
     assert next(m for m in menu if m["url_name"] == "audit:round-list")["count"] == 0
+
+
+@pytest.mark.django_db
+def test_an_office_confirms_all_its_clean_accounts_at_once(client, world, today):
+    review_round = open_round(world, today)
+    client.force_login(world["rev4701"])
+    url = reverse("audit:round-office", args=[review_round.pk, "4701"])
+    assert "ยังไม่ได้ยืนยัน 2 บัญชี" in client.get(url).content.decode()  # rev4701 and clean4701
+    assert client.post(reverse("audit:round-confirm-clean", args=[review_round.pk, "4702"])).status_code == 404
+    client.post(reverse("audit:round-confirm-clean", args=[review_round.pk, "4701"]))
+    decided = dict(RoundItem.objects.filter(round=review_round, unit=unit("4701")).values_list("account__username", "decision"))
+    assert decided == {"rev4701": D.CONFIRMED, "clean4701": D.CONFIRMED, "mismatch4701": D.NOT_VERIFIED,
+                       "retired4701": D.NOT_VERIFIED}
+    assert RoundItem.objects.get(round=review_round, account__username="clean4702").decision == D.NOT_VERIFIED
+    assert Event.objects.filter(action="audit.round.decided", data__bulk=True).count() == 2
+    rounds.round_close(review_round=review_round, actor=world["central"], scope=scope(world["central"]))
+    with pytest.raises(ValidationError):
+        rounds.round_confirm_clean(review_round=review_round, unit=unit("4702"), actor=world["rev4702"],
+                                   scope=scope(world["rev4702"]))
