@@ -33,21 +33,11 @@ def bearer(api_client, issue_token):
     return with_token
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Debian's Chromium: pytest-playwright must not download a browser of its own.
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-    }
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
     # The sync Playwright API runs an event loop in this thread, and the ORM refuses to run beside one. Allow it for
-    # browser tests only, from before their fixtures until after their teardown, so no other test (or subprocess,
-    # such as `manage.py check --deploy`) inherits it.
+    # browser tests only (they start and stop Playwright themselves), from before their fixtures until after their
+    # teardown, so no other test (or subprocess, such as `manage.py check --deploy`) inherits it.
     if item.get_closest_marker("browser"):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return (yield)
