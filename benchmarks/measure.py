@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import resource
 import statistics
@@ -140,6 +141,7 @@ class PageResult:
     status: int | None = None
     queries: int | None = None
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time per request (not the database's)
     missing: str = ""  # why the page could not be measured
 
     @property
@@ -204,9 +206,10 @@ def measure_page(label: str, client: Client, url_name: str | None, args: list | 
         client.get(url, secure=secure)
     result.queries = len(captured.captured_queries)
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         client.get(url, secure=secure)
         result.times_ms.append((time.perf_counter() - started) * 1000)
+        result.cpu_ms.append((time.process_time() - cpu) * 1000)
     return result
 
 
@@ -231,57 +234,96 @@ class ReceiptsResult:
     gap_free: bool
     checks: list[str]
     errors: list[str] = field(default_factory=list)
+    cpu_seconds: float | None = None  # CPU time of this process during a threaded run (all its threads)
 
     @property
     def per_second(self) -> float:
         return self.issued / self.seconds if self.seconds else 0.0
 
+    @property
+    def cores_busy(self) -> float | None:
+        """CPU seconds of this process per wall second: near 1.0, the threads were queueing for the GIL."""
+        return self.cpu_seconds / self.seconds if self.cpu_seconds is not None and self.seconds else None
 
-def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int) -> ReceiptsResult:
-    """One thread per (username, unit), each with its own database connection, all released together by a barrier;
-    each issues `per_worker` fee receipts at its unit through `receipts.services.receipt_issue` (the rights check,
-    the locked counter, the items and the event log entry, one transaction per receipt). Receipts per second =
-    receipts issued / wall time from the barrier to the last thread's end. Then every series the workers wrote to
-    is checked: numbers 1..n, each once, n equal to its counter."""
-    from accounts.rights import today
-    from receipts.models import Category, FeeType, PaymentMethod, fiscal_year_be
+
+def _issue_receipts(index: int, username: str, unit_pk: int, per_worker: int, barrier) -> tuple[int, int, list[str]]:
+    """One worker: wait on the barrier, then issue `per_worker` fee receipts. Returns (issued, failed, errors)."""
+    from receipts.models import Category, FeeType, PaymentMethod
     from receipts.services import ItemInput, receipt_issue
 
-    fee_type = FeeType.objects.filter(is_active=True).order_by("code").first()
-    barrier = threading.Barrier(len(workers) + 1)
-    issued = [0] * len(workers)
-    failed = [0] * len(workers)
+    issued = failed = 0
     errors: list[str] = []
+    try:
+        fee_type = FeeType.objects.filter(is_active=True).order_by("code").first()
+        issuer = User.objects.get(username=username)
+        office = Unit.objects.get(pk=unit_pk)
+        barrier.wait()
+        for n in range(per_worker):
+            try:
+                receipt_issue(
+                    issuer=issuer, unit=office, category=Category.FEE, fee_type=fee_type,
+                    payer_name=f"ผู้ชำระ {index}-{n}", payment_method=PaymentMethod.CASH,
+                    items=[ItemInput(description=fee_type.name_th, quantity=Decimal("1"), unit_price=Decimal("20.00"))],
+                )
+                issued += 1
+            except Exception as exc:  # counted and shown: a benchmark reports failures, it does not stop
+                failed += 1
+                if len(errors) < 5:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        connections.close_all()
+    return issued, failed, errors
 
-    def work(index: int, username: str, unit_pk: int) -> None:
-        try:
-            issuer = User.objects.get(username=username)
-            office = Unit.objects.get(pk=unit_pk)
-            barrier.wait()
-            for n in range(per_worker):
-                try:
-                    receipt_issue(
-                        issuer=issuer, unit=office, category=Category.FEE, fee_type=fee_type,
-                        payer_name=f"ผู้ชำระ {index}-{n}", payment_method=PaymentMethod.CASH,
-                        items=[ItemInput(description=fee_type.name_th, quantity=Decimal("1"),
-                                         unit_price=Decimal("20.00"))],
-                    )
-                    issued[index] += 1
-                except Exception as exc:  # counted and shown: a benchmark reports failures, it does not stop
-                    failed[index] += 1
-                    if len(errors) < 5:
-                        errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(i, name, unit.pk)) for i, (name, unit) in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+def _process_worker(index, username, unit_pk, per_worker, barrier, results) -> None:
+    results.put(_issue_receipts(index, username, unit_pk, per_worker, barrier))
+
+
+def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int, processes: bool = False) -> ReceiptsResult:
+    """One worker per (username, unit), each with its own database connection, all released together by a barrier;
+    each issues `per_worker` fee receipts at its unit through `receipts.services.receipt_issue` (the rights check,
+    the locked counter, the items and the event log entry, one transaction per receipt). Workers are threads of
+    this process, or with `processes` forked processes (as gunicorn's workers are). Receipts per second = receipts
+    issued / wall time from the barrier to the last worker's end. Then every series the workers wrote to is
+    checked: numbers 1..n, each once, n equal to its counter."""
+    from accounts.rights import today
+    from receipts.models import fiscal_year_be
+
+    outcomes: list[tuple[int, int, list[str]]] = []
+    cpu_before = time.process_time()
+    if processes:
+        context = multiprocessing.get_context("fork")
+        barrier = context.Barrier(len(workers) + 1)
+        queue = context.Queue()
+        connections.close_all()  # a forked child must open its own connection, never share ours
+        children = [context.Process(target=_process_worker, args=(i, name, unit.pk, per_worker, barrier, queue))
+                    for i, (name, unit) in enumerate(workers)]
+        for child in children:
+            child.start()
+        barrier.wait()
+        started = time.perf_counter()
+        outcomes = [queue.get() for _ in children]
+        seconds = time.perf_counter() - started
+        for child in children:
+            child.join()
+    else:
+        barrier = threading.Barrier(len(workers) + 1)
+        lock = threading.Lock()
+
+        def work(index: int, username: str, unit_pk: int) -> None:
+            outcome = _issue_receipts(index, username, unit_pk, per_worker, barrier)
+            with lock:
+                outcomes.append(outcome)
+
+        threads = [threading.Thread(target=work, args=(i, name, unit.pk)) for i, (name, unit) in enumerate(workers)]
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_before
 
     fiscal_year = fiscal_year_be(today())
     checks, gap_free = [], True
@@ -295,8 +337,11 @@ def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int) -> Rec
         gap_free = gap_free and ok
         checks.append(f"{'OK' if ok else 'BROKEN'} series {unit.code}/{fiscal_year}: {numbers['n']:,} receipts, "
                       f"{numbers['distinct']:,} distinct numbers {numbers['low']}..{numbers['high']}, counter {last:,}")
-    return ReceiptsResult(workers=len(workers), issued=sum(issued), failed=sum(failed), seconds=seconds,
-                          gap_free=gap_free, checks=checks, errors=errors)
+    return ReceiptsResult(
+        workers=len(workers), issued=sum(o[0] for o in outcomes), failed=sum(o[1] for o in outcomes),
+        seconds=seconds, gap_free=gap_free, checks=checks, errors=[e for o in outcomes for e in o[2]][:5],
+        cpu_seconds=None if processes else cpu_seconds,
+    )
 
 
 def check_all_series() -> tuple[int, list[str]]:

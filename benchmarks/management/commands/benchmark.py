@@ -12,6 +12,7 @@ import io
 import os
 import platform
 import shutil
+import statistics
 import tempfile
 import time
 import warnings
@@ -230,8 +231,9 @@ class Command(BaseCommand):
         self.section("Review pages beside the Django admin changelist")
         self.how(f"Django's test Client in this process, logged in (force_login); {repeats} timed GETs per page after "
                  "2 warm-up GETs; server time = the whole request/response cycle (middleware, session, view, "
-                 "queries, template), no network; median and p95 (nearest rank); queries counted on one more GET "
-                 "with CaptureQueriesContext")
+                 "queries, template), no network; median and p95 (nearest rank); CPU = this process's CPU time per "
+                 "request (time.process_time; the database server's is not in it), less skewed by other work on the "
+                 "machine; queries counted on one more GET with CaptureQueriesContext")
         self.line(f"load average before: {self.load()}")
         province = Unit.objects.get(code=bench.province_code)
         district = Unit.objects.get(code=bench.district_code)
@@ -285,7 +287,7 @@ class Command(BaseCommand):
             self.line(self.style.WARNING(f"{page.label:<28} NOT MEASURED: {page.missing}"))
             return
         self.line(f"{page.label:<28} median {page.median_ms:7.1f} ms  p95 {page.p95_ms:7.1f} ms  "
-                  f"{page.queries:>3} queries  {page.url}")
+                  f"(CPU median {statistics.median(page.cpu_ms):6.1f} ms)  {page.queries:>3} queries  {page.url}")
 
     def report_receipts(self, bench: BenchDataset, *, per_worker: int) -> None:
         self.section("Receipts by 8 concurrent workers")
@@ -295,25 +297,29 @@ class Command(BaseCommand):
                                        f">= {RECEIPTS_PER_SECOND}/s", None))
             return
         district = Unit.objects.get(code=bench.district_code)
-        self.how(f"8 threads, each with its own database connection and its own fee clerk's account, released "
+        self.how(f"8 workers, each with its own database connection and its own fee clerk's account, released "
                  f"together by a barrier; each issues {per_worker} fee receipts through receipts.services."
                  f"receipt_issue (rights check, locked counter, items, event log; one transaction each); receipts/s = "
-                 f"issued / wall time from the barrier to the last thread's end; then each series written to is "
+                 f"issued / wall time from the barrier to the last worker's end; then each series written to is "
                  f"checked (numbers 1..n, each once, n = its counter), and so is every series in the database. "
-                 f"Run A: all 8 at {district.code}, one series (the target; the worst case for its lock). "
-                 f"Run B: one clerk in each of 8 districts, 8 series (where the time goes)")
+                 f"Run A (the target): 8 threads of this process, all at {district.code}, one series, the worst case "
+                 f"for its lock. Where the time goes: run B, 8 threads in 8 districts (8 series); run C, as A but 8 "
+                 f"forked processes (as gunicorn workers), free of the GIL. 'cores busy' = this process's CPU seconds "
+                 f"per wall second: near 1.0, the threads queue for the GIL")
         load = self.load()
         shared = [(f"bench.clerk.{i}", district) for i in range(1, dataset.BENCH_CLERKS + 1)]
         users = {u.username: u for u in User.objects.filter(username__startswith="bench.spread.")
                  .select_related("registered_unit")}
         spread = [(name, users[name].registered_unit) for name in sorted(users)]
         results = {}
-        for run, workers in (("A", shared), ("B", spread)):
-            result = measure_receipts(workers=workers, per_worker=per_worker)
+        for run, workers, processes in (("A", shared, False), ("B", spread, False), ("C", shared, True)):
+            result = measure_receipts(workers=workers, per_worker=per_worker, processes=processes)
             results[run] = result
             units = len({unit.pk for _, unit in workers})
-            self.line(f"run {run}: {len(workers)} workers, {units} series: issued {result.issued:,} in "
-                      f"{result.seconds:.2f} s = {result.per_second:,.0f} receipts/s; failed {result.failed}")
+            busy = f", cores busy {result.cores_busy:.2f}" if result.cores_busy is not None else ""
+            self.line(f"run {run}: {len(workers)} {'processes' if processes else 'threads'}, {units} series: issued "
+                      f"{result.issued:,} in {result.seconds:.2f} s = {result.per_second:,.0f} receipts/s; "
+                      f"failed {result.failed}{busy}")
             for error in result.errors:
                 self.line(self.style.ERROR(f"  error: {error}"))
             for check in result.checks:
