@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Level, OrderLine, Policy, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.models import Level, Official, OrderLine, Policy, Position, Role, Unit, UnitUserObjectPermission, User
 from accounts.thai import format_be_date
 
 
@@ -125,6 +125,16 @@ class AccountRights:
         return Scope(roots=roots)
 
 
+def official_of(user: User) -> Official | None:
+    """The account's HR record, or None when its national ID is not in the HR record (no database constraint)."""
+    if not user.official_id:
+        return None
+    try:
+        return user.official
+    except Official.DoesNotExist:
+        return None
+
+
 def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRights:
     """Compare the roles an account holds with those its in-force orders grant, in a fixed number of queries."""
     on = on or today()
@@ -138,7 +148,7 @@ def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRig
     for row in held:
         role = row.permission.role
         items[(role.pk, row.content_object_id)] = RoleAtUnit(role=role, unit=row.content_object, held=True)
-    official = user.official if user.official_id else None
+    official = official_of(user)
     if official is not None:
         lines = (
             OrderLine.objects.in_force(on)

@@ -62,3 +62,17 @@ def test_english_switch(client, make_account):
     html = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in html
     assert "Log out" in html
+
+
+@pytest.mark.django_db
+def test_pages_work_for_an_account_unknown_to_the_hr_record(client):
+    from accounts.tests.factories import level, position, unit
+
+    account = UserFactory(official=None, first_name="ไม่ทราบ", last_name="ชื่อ", registered_unit=unit("4701"),
+                          registered_position=position("ปลัดอำเภอ"), registered_level=level("K1"))
+    account.official_id = "1234567890121"  # valid, but not in the HR record
+    account.save()
+    client.force_login(account)
+    assert client.get(reverse("home")).status_code == 200
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert "ไม่พบเลขประจำตัวประชาชนนี้ในทะเบียนบุคคล" in html
