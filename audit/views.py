@@ -264,14 +264,8 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
 
 
 def render_thai_pdf(template_name: str, context: dict) -> bytes:
-    """render_pdf, with the text written so that a PDF reader can copy it back out.
-
-    HarfBuzz draws SARA AM (ำ) as NIKHAHIT + SARA AA, and the PDF's text map has room for one meaning per glyph:
-    the SARA AA of "อำเภอ" would read back as "อาเภอ". Written decomposed (its Unicode compatibility form), the
-    text reads back as "อําเภอ", the same letters after NFKC normalisation, and it prints the same.
-    """
-    # Rendered without the request: the form needs no navigation, so its context processors' queries are saved.
-    html = render_to_string(template_name, context).replace("\u0e33", "\u0e4d\u0e32")
+    """render_pdf without the request: the form needs no navigation, so its context processors' queries are saved."""
+    html = render_to_string(template_name, context)
     return render_pdf("audit/_pdf_document.html", {"document": mark_safe(html)})
 
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.utils.translation import gettext as _
 
-from receipts import pdf_text
 from receipts.models import PayInSlip, Receipt
 from receipts.payin import bill_payment_data, code128_data_uri, qr_data_uri
-from rightsadmin.pdf import render_pdf as _render_pdf
+from rightsadmin.pdf import render_pdf
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    # Extractable Thai text. Without WeasyPrint's libraries (OSError), _render_pdf says which to install.
-    with contextlib.suppress(OSError):
-        pdf_text.install()
-    return _render_pdf(template_name, context)
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:

@@ -19,8 +19,11 @@ class PdfUnavailable(RuntimeError):
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     try:
         from weasyprint import HTML
+
+        from rightsadmin import pdf_text
     except OSError as exc:  # the shared libraries are not there
         raise PdfUnavailable(MISSING_LIBRARIES) from exc
+    pdf_text.install()  # Thai text that a reader can copy and search
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base_url).write_pdf()

@@ -10,7 +10,7 @@ through substitutions (lowered or shifted tone marks, often in the Private Use A
 WeasyPrint's own value stays as the fallback. SARA AM is read back as NIKHAHIT + SARA AA, its compatibility
 decomposition (NFKC of "ำ"), since the two glyphs are shared with other words.
 
-This module patches weasyprint.pdf.fonts.Font when a PDF is first rendered; it belongs with rightsadmin.pdf.
+rightsadmin.pdf.render_pdf installs it (it patches weasyprint.pdf.fonts.Font, checked against the pinned WeasyPrint).
 """
 
 from __future__ import annotations
