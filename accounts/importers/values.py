@@ -152,7 +152,13 @@ def boolean_value(value: Cell) -> bool:
 
 STATUS_WORDS: dict[str, str] = {
     **{status.value: status.value for status in Official.Status},
-    **{str(status.label): status.value for status in Official.Status},  # ปฏิบัติราชการ, เกษียณ, ย้าย, ลาออก, ถึงแก่กรรม
+    # The Thai words of the interchange spec, written out rather than read from the labels: the labels are
+    # translated, and this module is first imported inside a request, where English may be the active language.
+    "ปฏิบัติราชการ": Official.Status.ACTIVE.value,
+    "เกษียณ": Official.Status.RETIRED.value,
+    "ย้าย": Official.Status.TRANSFERRED.value,
+    "ลาออก": Official.Status.RESIGNED.value,
+    "ถึงแก่กรรม": Official.Status.DECEASED.value,
     "เกษียณอายุราชการ": Official.Status.RETIRED.value,
     "ย้ายไปปฏิบัติราชการที่อื่น": Official.Status.TRANSFERRED.value,
 }
