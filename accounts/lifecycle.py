@@ -16,6 +16,8 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     AssignmentOrder,
@@ -35,31 +37,31 @@ from accounts.services import OUT_OF_SCOPE, REASON_REQUIRED, account_deactivate,
 from accounts.thai import format_be_date
 from events.services import event_record
 
-ACCOUNT_INACTIVE = "บัญชีนี้ถูกระงับการใช้งานแล้ว"
-CR_ONLY_OWN = "ยื่นคำขอเปลี่ยนแปลงข้อมูลได้เฉพาะข้อมูลของบัญชีตนเอง"
-CR_NOTHING_TO_CHANGE = "ข้อมูลที่ขอแก้ไขตรงกับข้อมูลที่ลงทะเบียนอยู่แล้ว ไม่มีสิ่งใดต้องเปลี่ยน"
-CR_ALREADY_PENDING = "มีคำขอที่รอพิจารณาอยู่แล้ว กรุณารอผลหรือถอนคำขอเดิมก่อน"
-CR_NOT_PENDING = "คำขอนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว"
-CR_OWN_DECISION = "ผู้ยื่นคำขอไม่สามารถพิจารณาคำขอของตนเองได้"
-LEAVER_NONE_SELECTED = "กรุณาเลือกบัญชีที่จะรายงานอย่างน้อยหนึ่งบัญชี"
-LEAVER_FUTURE_DATE = "วันที่พ้นจากหน้าที่ต้องไม่เป็นวันในอนาคต"
-LEAVER_ALREADY_PENDING = "บัญชี {username} มีรายงานที่รอส่วนกลางพิจารณาอยู่แล้ว"
-LEAVER_ACCOUNT_INACTIVE = "บัญชี {username} ถูกระงับการใช้งานแล้ว"
-LEAVER_OUT_OF_SCOPE = "บัญชี {username} อยู่นอกขอบเขตหน่วยงานของท่าน"
-LEAVER_NOT_PENDING = "รายงาน #{pk} ไม่อยู่ในสถานะรอพิจารณาแล้ว"
-CENTRAL_ONLY = "เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่พิจารณารายงานผู้พ้นจากหน้าที่ได้"
-MOVE_LINE_NOT_IN_FORCE = "รายการในคำสั่งนี้ไม่มีผล ณ วันนี้"
-MOVE_LINE_OTHER_PERSON = "รายการในคำสั่งนี้ไม่ได้ระบุผู้ถือบัญชีนี้"
-MOVE_SAME_UNIT = "บัญชีนี้ลงทะเบียนอยู่ที่หน่วยงานนี้แล้ว"
-ORDER_DUPLICATE = "หน่วยงานนี้มีคำสั่งเลขที่ {number} บันทึกไว้แล้ว"
-ORDER_NO_LINES = "คำสั่งต้องมีรายการอย่างน้อยหนึ่งรายการ"
-ORDER_ALREADY_REVOKED = "คำสั่งนี้ถูกยกเลิกแล้ว"
-ORDER_UNIT_OUT_OF_SCOPE = "หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้"
+ACCOUNT_INACTIVE = _("บัญชีนี้ถูกระงับการใช้งานแล้ว")
+CR_ONLY_OWN = _("ยื่นคำขอเปลี่ยนแปลงข้อมูลได้เฉพาะข้อมูลของบัญชีตนเอง")
+CR_NOTHING_TO_CHANGE = _("ข้อมูลที่ขอแก้ไขตรงกับข้อมูลที่ลงทะเบียนอยู่แล้ว ไม่มีสิ่งใดต้องเปลี่ยน")
+CR_ALREADY_PENDING = _("มีคำขอที่รอพิจารณาอยู่แล้ว กรุณารอผลหรือถอนคำขอเดิมก่อน")
+CR_NOT_PENDING = _("คำขอนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว")
+CR_OWN_DECISION = _("ผู้ยื่นคำขอไม่สามารถพิจารณาคำขอของตนเองได้")
+LEAVER_NONE_SELECTED = _("กรุณาเลือกบัญชีที่จะรายงานอย่างน้อยหนึ่งบัญชี")
+LEAVER_FUTURE_DATE = _("วันที่พ้นจากหน้าที่ต้องไม่เป็นวันในอนาคต")
+LEAVER_ALREADY_PENDING = _("บัญชี {username} มีรายงานที่รอส่วนกลางพิจารณาอยู่แล้ว")
+LEAVER_ACCOUNT_INACTIVE = _("บัญชี {username} ถูกระงับการใช้งานแล้ว")
+LEAVER_OUT_OF_SCOPE = _("บัญชี {username} อยู่นอกขอบเขตหน่วยงานของท่าน")
+LEAVER_NOT_PENDING = _("รายงาน #{pk} ไม่อยู่ในสถานะรอพิจารณาแล้ว")
+CENTRAL_ONLY = _("เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่พิจารณารายงานผู้พ้นจากหน้าที่ได้")
+MOVE_LINE_NOT_IN_FORCE = _("รายการในคำสั่งนี้ไม่มีผล ณ วันนี้")
+MOVE_LINE_OTHER_PERSON = _("รายการในคำสั่งนี้ไม่ได้ระบุผู้ถือบัญชีนี้")
+MOVE_SAME_UNIT = _("บัญชีนี้ลงทะเบียนอยู่ที่หน่วยงานนี้แล้ว")
+ORDER_DUPLICATE = _("หน่วยงานนี้มีคำสั่งเลขที่ {number} บันทึกไว้แล้ว")
+ORDER_NO_LINES = _("คำสั่งต้องมีรายการอย่างน้อยหนึ่งรายการ")
+ORDER_ALREADY_REVOKED = _("คำสั่งนี้ถูกยกเลิกแล้ว")
+ORDER_UNIT_OUT_OF_SCOPE = _("หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้")
 
 
 def _require_reason(reason: str) -> str:
     if not (reason or "").strip():
-        raise ValidationError(REASON_REQUIRED)
+        raise ValidationError(gettext(REASON_REQUIRED))
     return reason.strip()
 
 

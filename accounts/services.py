@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Role, Unit, UnitUserObjectPermission, User
 from accounts.rights import Scope
 from events.services import event_record
 
-ACCOUNT_ALREADY_INACTIVE = "บัญชีนี้ถูกระงับการใช้งานแล้ว"
-REASON_REQUIRED = "กรุณาระบุเหตุผล"
-OUT_OF_SCOPE = "บัญชีนี้อยู่นอกขอบเขตหน่วยงานของท่าน"
+ACCOUNT_ALREADY_INACTIVE = _("บัญชีนี้ถูกระงับการใช้งานแล้ว")
+REASON_REQUIRED = gettext_noop("กรุณาระบุเหตุผล")  # a plain str: tests match it; translated where raised
+OUT_OF_SCOPE = _("บัญชีนี้อยู่นอกขอบเขตหน่วยงานของท่าน")
 
 
 def role_grant(*, account: User, role: Role, unit: Unit, actor: User | None, reason: str, ip_address: str | None = None) -> bool:
@@ -53,7 +55,7 @@ def account_deactivate(
     if scope is not None and not scope.contains(account.registered_unit):
         raise PermissionDenied(OUT_OF_SCOPE)
     if not reason.strip():
-        raise ValidationError(REASON_REQUIRED)
+        raise ValidationError(gettext(REASON_REQUIRED))
     if not account.is_active:
         raise ValidationError(ACCOUNT_ALREADY_INACTIVE)
     held = list(

@@ -32,6 +32,7 @@ from typing import Any
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importers.bulk import bulk_insert, bulk_update_by_pk
 from accounts.importers.core import (
@@ -112,9 +113,11 @@ class AccountsImporter(RegistryImporter):
     )
     optional_columns = frozenset({"last_login"})
     column_labels = {
-        "username": "ชื่อผู้ใช้", "national_id": "เลขประจำตัวประชาชน", "registered_position": "ตำแหน่งที่ลงทะเบียน",
-        "registered_level": "ระดับที่ลงทะเบียน", "registered_unit_code": "รหัสหน่วยงานที่ลงทะเบียน",
-        "is_active": "ใช้งานอยู่", "last_login": "เข้าสู่ระบบล่าสุด", "roles": "บทบาทที่ถือ",
+        "username": gettext_lazy("ชื่อผู้ใช้"), "national_id": gettext_lazy("เลขประจำตัวประชาชน"),
+        "registered_position": gettext_lazy("ตำแหน่งที่ลงทะเบียน"),
+        "registered_level": gettext_lazy("ระดับที่ลงทะเบียน"),
+        "registered_unit_code": gettext_lazy("รหัสหน่วยงานที่ลงทะเบียน"), "is_active": gettext_lazy("ใช้งานอยู่"),
+        "last_login": gettext_lazy("เข้าสู่ระบบล่าสุด"), "roles": gettext_lazy("บทบาทที่ถือ"),
     }
 
     def __init__(self, **kwargs) -> None:

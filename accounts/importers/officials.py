@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importers.bulk import bulk_insert, bulk_update_by_pk
 from accounts.importers.core import (
@@ -64,8 +65,10 @@ class OfficialsImporter(RegistryImporter):
     # A file without these columns keeps what the HR record holds; an empty cell clears it.
     optional_columns = frozenset({"title", "birth_date"})
     column_labels = {
-        "national_id": "เลขประจำตัวประชาชน", "title": "คำนำหน้า", "first_name": "ชื่อ", "last_name": "นามสกุล",
-        "position": "ตำแหน่ง", "level": "ระดับ", "unit_code": "รหัสหน่วยงาน", "status": "สถานะ", "birth_date": "วันเกิด",
+        "national_id": gettext_lazy("เลขประจำตัวประชาชน"), "title": gettext_lazy("คำนำหน้า"),
+        "first_name": gettext_lazy("ชื่อ"), "last_name": gettext_lazy("นามสกุล"), "position": gettext_lazy("ตำแหน่ง"),
+        "level": gettext_lazy("ระดับ"), "unit_code": gettext_lazy("รหัสหน่วยงาน"), "status": gettext_lazy("สถานะ"),
+        "birth_date": gettext_lazy("วันเกิด"),
     }
 
     def __init__(self, **kwargs) -> None:

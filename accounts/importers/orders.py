@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importers.bulk import bulk_insert
 from accounts.importers.core import (
@@ -69,9 +70,12 @@ class OrdersImporter(RegistryImporter):
     )
     optional_columns = frozenset({"effective_to"})
     column_labels = {
-        "order_no": "เลขที่คำสั่ง", "order_date": "วันที่ออกคำสั่ง", "issuing_unit_code": "รหัสหน่วยงานที่ออกคำสั่ง",
-        "national_id": "เลขประจำตัวประชาชน", "role": "บทบาท", "unit_code": "รหัสหน่วยงาน", "position": "ตำแหน่ง",
-        "level": "ระดับ", "effective_from": "มีผลตั้งแต่", "effective_to": "มีผลถึง",
+        "order_no": gettext_lazy("เลขที่คำสั่ง"), "order_date": gettext_lazy("วันที่ออกคำสั่ง"),
+        "issuing_unit_code": gettext_lazy("รหัสหน่วยงานที่ออกคำสั่ง"),
+        "national_id": gettext_lazy("เลขประจำตัวประชาชน"), "role": gettext_lazy("บทบาท"),
+        "unit_code": gettext_lazy("รหัสหน่วยงาน"), "position": gettext_lazy("ตำแหน่ง"),
+        "level": gettext_lazy("ระดับ"), "effective_from": gettext_lazy("มีผลตั้งแต่"),
+        "effective_to": gettext_lazy("มีผลถึง"),
     }
 
     def __init__(self, **kwargs) -> None:
