@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Official, OrderLine, Role, Unit, UnitUserObjectPermission, User
 from accounts.rights import Scope, policies_in_force, policy_refusal
@@ -37,18 +38,18 @@ FLAG_CODES = [
 ]
 
 FLAG_LABELS = {
-    UNKNOWN_PERSON: "ไม่พบในทะเบียนบุคคล",
-    NO_ORDER: "ไม่มีคำสั่งมอบหมาย",
-    POSITION_MISMATCH: "ตำแหน่งไม่ตรงกับคำสั่ง",
-    LEVEL_MISMATCH: "ระดับไม่ตรงกับคำสั่ง",
-    UNIT_MISMATCH: "หน่วยงานไม่ตรงกับคำสั่ง",
-    EXCESS_ROLE: "ถือสิทธิ์เกินคำสั่ง",
-    POLICY_VIOLATION: "ขัดเงื่อนไขสิทธิ์",
-    QUOTA_EXCEEDED: "ผู้ถือสิทธิ์เกินจำนวน",
-    RETIRED_ACTIVE: "เกษียณแล้วแต่ยังใช้งาน",
-    TRANSFERRED_ACTIVE: "ย้ายแล้วแต่ยังใช้งาน",
-    SEPARATED_ACTIVE: "พ้นจากราชการแล้วแต่ยังใช้งาน",
-    DORMANT: "ไม่ได้เข้าใช้งานเกิน 90 วัน",
+    UNKNOWN_PERSON: _("ไม่พบในทะเบียนบุคคล"),
+    NO_ORDER: _("ไม่มีคำสั่งมอบหมาย"),
+    POSITION_MISMATCH: _("ตำแหน่งไม่ตรงกับคำสั่ง"),
+    LEVEL_MISMATCH: _("ระดับไม่ตรงกับคำสั่ง"),
+    UNIT_MISMATCH: _("หน่วยงานไม่ตรงกับคำสั่ง"),
+    EXCESS_ROLE: _("ถือสิทธิ์เกินคำสั่ง"),
+    POLICY_VIOLATION: _("ขัดเงื่อนไขสิทธิ์"),
+    QUOTA_EXCEEDED: _("ผู้ถือสิทธิ์เกินจำนวน"),
+    RETIRED_ACTIVE: _("เกษียณแล้วแต่ยังใช้งาน"),
+    TRANSFERRED_ACTIVE: _("ย้ายแล้วแต่ยังใช้งาน"),
+    SEPARATED_ACTIVE: _("พ้นจากราชการแล้วแต่ยังใช้งาน"),
+    DORMANT: _("ไม่ได้เข้าใช้งานเกิน 90 วัน"),
 }
 
 
@@ -60,7 +61,7 @@ class Flag:
 
     @property
     def label(self) -> str:
-        return FLAG_LABELS[self.code]
+        return str(FLAG_LABELS[self.code])  # in the active language, as text that joins and exports
 
 
 @dataclass

@@ -18,6 +18,8 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ChangeRequest, LeaverReport, OrderLine, Role, Unit, UnitUserObjectPermission, User
 from accounts.rights import Scope, policies_in_force, policy_refusal, today
@@ -40,18 +42,18 @@ from events.services import event_record
 
 D = RoundItem.Decision
 
-CENTRAL_ONLY = "เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่เปิดหรือปิดรอบการตรวจสอบได้"
-ROUND_CLOSED = "รอบการตรวจสอบนี้ปิดแล้ว"
-NAME_REQUIRED = "กรุณาตั้งชื่อรอบ"
-DEADLINE_BEFORE_AS_OF = "กำหนดส่งผลต้องไม่ก่อนวันที่ของข้อมูล"
-DEADLINE_PAST = "กำหนดส่งผลต้องไม่เป็นวันที่ผ่านมาแล้ว"
-OUT_OF_SCOPE = "รายการนี้อยู่นอกขอบเขตหน่วยงานของท่าน"
-DECISION_NOT_ALLOWED = "ผลการตรวจสอบ \"{decision}\" ใช้กับปัญหา \"{problem}\" ไม่ได้"
-REASON_REQUIRED = "กรุณาระบุเหตุผลที่ยอมรับเป็นข้อยกเว้น"
-END_DATE_REQUIRED = "กรุณาระบุวันสิ้นสุดของข้อยกเว้น ซึ่งต้องไม่ก่อนวันนี้"
-STILL_THERE = "ยังพบปัญหานี้อยู่เมื่อตรวจสอบ ณ วันนี้: {explanation}"
-NO_CHANGE_REQUEST = "ยังไม่มีคำขอเปลี่ยนแปลงข้อมูลของบัญชีนี้ที่ยื่นในรอบนี้"
-NO_LEAVER_REPORT = "ยังไม่มีรายงานผู้พ้นจากหน้าที่ของบัญชีนี้ที่ส่งในรอบนี้"
+CENTRAL_ONLY = _("เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่เปิดหรือปิดรอบการตรวจสอบได้")
+ROUND_CLOSED = _("รอบการตรวจสอบนี้ปิดแล้ว")
+NAME_REQUIRED = _("กรุณาตั้งชื่อรอบ")
+DEADLINE_BEFORE_AS_OF = _("กำหนดส่งผลต้องไม่ก่อนวันที่ของข้อมูล")
+DEADLINE_PAST = _("กำหนดส่งผลต้องไม่เป็นวันที่ผ่านมาแล้ว")
+OUT_OF_SCOPE = _("รายการนี้อยู่นอกขอบเขตหน่วยงานของท่าน")
+DECISION_NOT_ALLOWED = _("ผลการตรวจสอบ \"{decision}\" ใช้กับปัญหา \"{problem}\" ไม่ได้")
+REASON_REQUIRED = _("กรุณาระบุเหตุผลที่ยอมรับเป็นข้อยกเว้น")
+END_DATE_REQUIRED = _("กรุณาระบุวันสิ้นสุดของข้อยกเว้น ซึ่งต้องไม่ก่อนวันนี้")
+STILL_THERE = _("ยังพบปัญหานี้อยู่เมื่อตรวจสอบ ณ วันนี้: {explanation}")
+NO_CHANGE_REQUEST = _("ยังไม่มีคำขอเปลี่ยนแปลงข้อมูลของบัญชีนี้ที่ยื่นในรอบนี้")
+NO_LEAVER_REPORT = _("ยังไม่มีรายงานผู้พ้นจากหน้าที่ของบัญชีนี้ที่ส่งในรอบนี้")
 
 # Which answers fit which problem. "fixed" and an exception fit every problem; a clean account is confirmed.
 _LEAVER_CODES = {RETIRED_ACTIVE, TRANSFERRED_ACTIVE, SEPARATED_ACTIVE, UNKNOWN_PERSON, DORMANT}
@@ -70,7 +72,7 @@ def decisions_for(code: str) -> list[str]:
 
 
 def problem_label(code: str) -> str:
-    return "ไม่พบปัญหา" if code == CLEAN else FLAG_LABELS.get(code, code)
+    return gettext("ไม่พบปัญหา") if code == CLEAN else FLAG_LABELS.get(code, code)
 
 
 def _require_central(scope: Scope) -> None:

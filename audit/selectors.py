@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrderLine, Unit, User
@@ -172,7 +172,7 @@ def office_accounts_export_rows(office: OfficeAccounts, *, masked: bool) -> tupl
     """Header and rows of the list export: every filtered account, not one page of them."""
     header = [gettext(name) for name in (
         "รหัสหน่วยงาน", "หน่วยงาน", "ชื่อผู้ใช้งาน", "เลขประจำตัวประชาชน", "ชื่อ-นามสกุล", "ตำแหน่งที่ลงทะเบียน",
-        "ระดับที่ลงทะเบียน", "เข้าใช้งานล่าสุด", "รหัสปัญหา", "ปัญหาที่พบ", "คำอธิบาย",
+        "ระดับที่ลงทะเบียน", "เข้าใช้งานล่าสุด", gettext_noop("รหัสปัญหา"), "ปัญหาที่พบ", "คำอธิบาย",
     )]
     rows = []
     for audit in office.rows:
@@ -331,7 +331,7 @@ def national_summary(*, as_of: datetime.date) -> Summary:
 
 def summary_export_rows(summary: Summary, *, include_extra: bool = False) -> tuple[list[str], list[list]]:
     header = [gettext("รหัสหน่วยงาน"), gettext("หน่วยงาน"), gettext("บัญชีผู้ใช้งาน"), gettext("บัญชีที่พบปัญหา"),
-              *(FLAG_LABELS[c] for c in FLAG_CODES)]
+              *(str(FLAG_LABELS[c]) for c in FLAG_CODES)]
     rows = [*summary.rows, *(summary.extra_rows if include_extra else []), summary.total]
     return header, [[row.code, row.full_label, row.accounts, row.with_problems, *row.flag_counts] for row in rows]
 
@@ -365,9 +365,9 @@ def account_comparison(audit: AccountAudit) -> list[Comparison]:
     """
     account, line, official = audit.account, audit.latest_line, audit.account.official
     fields = [
-        ("ตำแหน่ง", "registered_position", "position", lambda position: position.name_th),
-        ("ระดับ", "registered_level", "level", str),
-        ("หน่วยงาน", "registered_unit", "unit", lambda unit: unit.display_name),
+        (gettext("ตำแหน่ง"), "registered_position", "position", lambda position: position.name_th),
+        (gettext("ระดับ"), "registered_level", "level", str),
+        (gettext("หน่วยงาน"), "registered_unit", "unit", lambda unit: unit.display_name),
     ]
     rows = []
     for label, registered_attr, attr, shown in fields:
