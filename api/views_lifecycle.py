@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -34,7 +35,8 @@ NOT_PENDING_RESPONSE = OpenApiResponse(ErrorSerializer, description="ราย�
 
 
 def _not_pending_as_conflict(exc: ValidationError, *not_pending_messages: str) -> None:
-    if any(message in not_pending_messages or "ไม่อยู่ในสถานะรอพิจารณา" in message for message in exc.messages):
+    not_pending = gettext("ไม่อยู่ในสถานะรอพิจารณา")  # the words every not-pending message holds, in its language
+    if any(message in not_pending_messages or not_pending in message for message in exc.messages):
         raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
 
 
