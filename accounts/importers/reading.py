@@ -1,6 +1,6 @@
 """Stream the rows of a CSV (UTF-8, with or without BOM) or XLSX (first sheet) file, header row first.
 
-Rows are yielded one at a time (csv.reader, openpyxl in read-only mode), so a large file is never held whole in memory.
+Rows are yielded one at a time (csv.reader, accounts.importers.xlsx), so a large file is never held whole in memory.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
 from accounts.importers.values import Cell
+from accounts.importers.xlsx import XlsxError, first_sheet_rows
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -73,22 +75,14 @@ def _csv_rows(source: BinaryIO) -> Iterator[list[Cell]]:
 
 @contextmanager
 def _xlsx_rows(source: BinaryIO) -> Iterator[Iterator[list[Cell]]]:
-    from openpyxl import load_workbook
+    yield _xlsx_row_iterator(source)
 
+
+def _xlsx_row_iterator(source: BinaryIO) -> Iterator[list[Cell]]:
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        yield from first_sheet_rows(source)
+    except (XlsxError, zipfile.BadZipFile, KeyError, ParseError, ValueError, IndexError):
         raise ImportFileError(_("เปิดไฟล์ XLSX ไม่ได้ (ไฟล์อาจเสียหาย)")) from None
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError(_("ไฟล์ XLSX ไม่มีแผ่นงาน"))
-        sheet = workbook.worksheets[0]
-        # Some writers record a wrong sheet size; read every row instead of trusting it.
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        yield (list(row) for row in sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
 
 
 def is_utf8_text(head: bytes) -> bool:
