@@ -19,7 +19,8 @@ Other decisions
 - `is_active` false on an active account records when and why it stopped (`deactivated_at`, reason); true again
   clears them. `last_login` is an ISO date-time, read in Asia/Bangkok when it carries no offset; a file without
   the column keeps the stored one, an empty cell means "never logged in".
-- A national-scope role (CENTRAL_ADMIN) can be set only by an importer with national scope.
+- A national-scope role (CENTRAL_ADMIN) can be set only by an importer with national scope, and an importer
+  limited to a province cannot withdraw a holding at a unit outside it: such a row is an error naming the holding.
 """
 
 from __future__ import annotations
@@ -200,13 +201,31 @@ class AccountsImporter(RegistryImporter):
             )
         }
         if self.scope is not None and not self.scope.national:
-            for record in self.records:
-                stored = self.existing.get(record.username)
-                unit = self.reference.units_by_id.get(stored[1]["registered_unit_id"]) if stored else None
-                if unit is not None and not self.in_scope(unit):
-                    self.problem(record.row, "username", _(
-                        "บัญชีนี้ลงทะเบียนไว้ที่ %(code)s (%(name)s) อยู่นอกขอบเขตที่ท่านนำเข้าได้"
-                    ) % {"code": unit.code, "name": unit.name_th})
+            self._check_existing_in_scope()
+
+    def _check_existing_in_scope(self) -> None:
+        units, roles = self.reference.units_by_id, self.reference.roles_by_permission
+        for record in self.records:
+            stored = self.existing.get(record.username)
+            if stored is None:
+                continue
+            unit = units.get(stored[1]["registered_unit_id"])
+            if unit is not None and not self.in_scope(unit):
+                self.problem(record.row, "username", _(
+                    "บัญชีนี้ลงทะเบียนไว้ที่ %(code)s (%(name)s) อยู่นอกขอบเขตที่ท่านนำเข้าได้"
+                ) % {"code": unit.code, "name": unit.name_th})
+                continue
+            # Setting the holdings to the file's would withdraw these: not this importer's to withdraw.
+            outside = sorted(
+                f"{roles[permission_id].code}@{units[unit_id].code}"
+                for permission_id, unit_id in self.held.get(stored[0], {})
+                if not self.in_scope(units[unit_id])
+            )
+            if outside:
+                self.problem(record.row, "roles", _(
+                    "บัญชีนี้ถือบทบาทที่หน่วยงานนอกขอบเขตของท่าน (%(roles)s) ซึ่งการนำเข้าจะถอนออก "
+                    "กรุณาให้ผู้ดูแลระบบส่วนกลางนำเข้าแถวนี้"
+                ) % {"roles": ", ".join(outside)})
 
     def plan(self) -> None:
         units_by_id = self.reference.units_by_id

@@ -708,3 +708,15 @@ def test_other_databases_get_djangos_bulk_create_and_bulk_update(tmp_path, monke
     assert User.objects.get(username="import.user1").official_id == nid(1)
     assert registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, [order_row(1)], name="d.csv")).ok
     assert OrderLine.objects.get().order.number == "12/2569"
+
+
+@pytest.mark.django_db
+def test_province_importer_cannot_withdraw_holdings_outside_the_province(tmp_path):
+    account = UserFactory(username="import.user1", official=OfficialFactory(national_id=nid(1)), registered_unit=unit("4701"))
+    hold(account, "ISV_USER", "4701")
+    hold(account, "DISTRICT_REVIEWER", "4901")
+    report = registry_import(kind="accounts", scope=Scope(roots=[unit("47")]),
+                             source=write_csv(tmp_path, ACCOUNT_COLUMNS, [account_row(1, roles="ISV_USER")]))
+    assert [(p.row, p.column) for p in report.problems] == [(2, "roles")]
+    assert "DISTRICT_REVIEWER@4901" in report.problems[0].message
+    assert UnitUserObjectPermission.objects.filter(user=account).count() == 2
