@@ -2,10 +2,10 @@
 
 openpyxl's read-only mode spends about 3 s of CPU on a 30,000-row, 9-column sheet, more than the whole rest of an
 import: it builds and converts every cell in Python. This reader walks the sheet XML with the standard library's
-C parser (xml.etree iterparse: it never resolves external entities, and expat 2.4+ caps entity expansion) and
-keeps only what an import needs:
-strings (shared, inline, rich text), numbers, booleans and dates (number cells whose style is a date format, as
-openpyxl decides it). Gaps in the sheet come back as empty rows, so row numbers stay those the person sees.
+C parser (xml.etree iterparse: it never resolves external entities, and expat 2.4+ caps entity expansion) and keeps
+only what an import needs: strings (shared, inline, rich text), numbers, booleans and dates (number cells whose
+style is a date format, as openpyxl decides it). Gaps in the sheet come back as empty rows, so row numbers stay
+those the person sees.
 """
 
 from __future__ import annotations
