@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from api.services import EXPIRY_DAYS_CHOICES
@@ -10,7 +11,8 @@ class TokenCreateForm(forms.Form):
     )
     days = forms.TypedChoiceField(
         label=_("อายุการใช้งาน"),
-        choices=[(days, _("%(days)s วัน") % {"days": days}) for days in EXPIRY_DAYS_CHOICES],
+        # format_lazy: translated when the form is shown, not once in the language active at import
+        choices=[(days, format_lazy("{} {}", days, _("วัน"))) for days in EXPIRY_DAYS_CHOICES],
         coerce=int,
         initial=90,
     )
