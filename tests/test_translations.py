@@ -1,0 +1,138 @@
+"""The English catalogue: complete, compiled from the committed .po, and used where strings are built.
+
+Thai is the source language (msgids are Thai); English comes from locale/en. The app reads only the compiled .mo,
+so a .po edited without compiling, or a catalogue with empty or fuzzy entries, shows Thai in the English UI.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+
+
+def read_po(path: Path) -> list[dict]:
+    """Entries of a .po file (blocks separated by blank lines) as dicts: msgctxt, msgid, msgid_plural,
+    msgstr (a str, or a list for plural forms) and fuzzy. The header (empty msgid) is left out."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        entry, key = {"fuzzy": False}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["fuzzy"] = "fuzzy" in line
+            elif line.startswith("#") or not line.strip():
+                continue
+            elif line.startswith('"'):
+                if isinstance(entry[key], list):
+                    entry[key][-1] += ast.literal_eval(line)
+                else:
+                    entry[key] += ast.literal_eval(line)
+            else:
+                word, _, rest = line.partition(" ")
+                if word.startswith("msgstr["):
+                    key = "msgstr"
+                    entry.setdefault(key, []).append(ast.literal_eval(rest))
+                else:
+                    key = word
+                    entry[key] = ast.literal_eval(rest)
+        if entry.get("msgid"):
+            entries.append(entry)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def po_entries():
+    return read_po(LOCALE / "django.po")
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy(po_entries):
+    assert len(po_entries) > 800
+    untranslated = [e["msgid"] for e in po_entries if not all(e["msgstr"] if isinstance(e["msgstr"], list) else [e["msgstr"]])]
+    fuzzy = [e["msgid"] for e in po_entries if e["fuzzy"]]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_the_committed_mo_is_compiled_from_the_committed_po(po_entries):
+    with open(LOCALE / "django.mo", "rb") as handle:
+        catalog = gettext.GNUTranslations(handle)
+    stale = []
+    for e in po_entries:
+        msgid = f"{e['msgctxt']}\x04{e['msgid']}" if "msgctxt" in e else e["msgid"]
+        if "msgid_plural" in e:
+            got = [catalog.ngettext(msgid, e["msgid_plural"], n) for n in (1, 2)]
+            if "msgctxt" in e:
+                got = [catalog.npgettext(e["msgctxt"], e["msgid"], e["msgid_plural"], n) for n in (1, 2)]
+            if got != e["msgstr"]:
+                stale.append(e["msgid"])
+        else:
+            got = catalog.pgettext(e["msgctxt"], e["msgid"]) if "msgctxt" in e else catalog.gettext(e["msgid"])
+            if got != e["msgstr"]:
+                stale.append(e["msgid"])
+    assert stale == [], "run compilemessages -l en after changing django.po"
+
+
+def test_placeholders_survive_translation(po_entries):
+    import re
+
+    placeholder = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
+    broken = []
+    for e in po_entries:
+        texts = e["msgstr"] if isinstance(e["msgstr"], list) else [e["msgstr"]]
+        broken += [e["msgid"] for text in texts if sorted(placeholder.findall(text)) != sorted(placeholder.findall(e["msgid"]))]
+    assert broken == []
+
+
+def test_flag_labels_follow_the_active_language():
+    from audit.engine import DORMANT, RETIRED_ACTIVE, Flag
+
+    flag = Flag(RETIRED_ACTIVE, "x", "y")
+    with translation.override("en"):
+        assert flag.label == "Retired but still active"
+        assert isinstance(flag.label, str)
+        assert "; ".join([flag.label, Flag(DORMANT, "x", "y").label])  # exports join them
+    with translation.override("th"):
+        assert flag.label == "เกษียณแล้วแต่ยังใช้งาน"
+
+
+def test_token_lifetimes_follow_the_active_language():
+    from api.forms import TokenCreateForm
+
+    with translation.override("en"):
+        assert str(TokenCreateForm().fields["days"].choices[0][1]) == "30 days"
+    with translation.override("th"):
+        assert str(TokenCreateForm().fields["days"].choices[0][1]) == "30 วัน"
+
+
+def test_registry_import_reads_thai_status_words_when_first_loaded_in_english():
+    """The module is first imported inside a request, which may be in English: the Thai words must still parse."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.utils import translation; translation.activate('en')\n"
+        "from accounts.importers.values import status_value\n"
+        "print(status_value('เกษียณ'), status_value('ปฏิบัติราชการ'), status_value('retired'))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rightsadmin.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["retired", "active", "retired"]
+
+
+@pytest.mark.django_db
+def test_a_review_page_in_english(client, make_account):
+    client.force_login(make_account("DISTRICT_REVIEWER", unit_code="4701"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/audit/units/4701/accounts/").content.decode()
+    assert "Active accounts" in html and "Not in HR record" in html
+    assert "บัญชีที่ใช้งานอยู่" not in html and "ไม่พบในทะเบียนบุคคล" not in html
