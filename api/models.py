@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiToken(models.Model):
@@ -20,7 +21,7 @@ class ApiToken(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("ใช้งานได้")
-        EXPIRED = "expired", _("หมดอายุ")
+        EXPIRED = "expired", pgettext_lazy("token status", "หมดอายุ")  # the same Thai word also heads the expiry date
         REVOKED = "revoked", _("เพิกถอนแล้ว")
 
     user = models.ForeignKey(
