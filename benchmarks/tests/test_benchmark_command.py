@@ -46,3 +46,16 @@ def test_benchmark_refuses_a_database_with_accounts_of_its_own():
     with pytest.raises(CommandError, match="dedicated database"):
         call_command("benchmark", "--scale", "0.002", "--skip-receipts", stdout=io.StringIO())
     assert not BenchDataset.objects.exists()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_benchmark_receipt_workers_run_and_check_the_numbers():
+    out = io.StringIO()
+    call_command("benchmark", "--scale", "0.002", "--repeats", "1", "--per-worker", "2", stdout=out)
+    text = out.getvalue()
+    for run in ("run A: 8 threads, 1 series: issued 16", "run B: 8 threads, 8 series: issued 16",
+                "run C: 8 processes, 1 series: issued 16"):
+        assert run in text, run
+    assert "BROKEN" not in text
+    assert ", 0 broken" in text
