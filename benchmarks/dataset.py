@@ -35,12 +35,39 @@ BENCH_CLERKS = 8  # the receipt workers' accounts: one per concurrent worker
 ADMIN_USERNAME = "bench.admin"
 BENCH_PASSWORD = "bench-pass-2569"
 
-OFFICIALS_COLUMNS = ["national_id", "title", "first_name", "last_name", "position", "level", "unit_code", "status",
-                     "birth_date"]
-ACCOUNTS_COLUMNS = ["username", "national_id", "registered_position", "registered_level", "registered_unit_code",
-                    "is_active", "last_login", "roles"]
-ORDERS_COLUMNS = ["order_no", "order_date", "issuing_unit_code", "national_id", "role", "unit_code", "position",
-                  "level", "effective_from", "effective_to"]
+OFFICIALS_COLUMNS = [
+    "national_id",
+    "title",
+    "first_name",
+    "last_name",
+    "position",
+    "level",
+    "unit_code",
+    "status",
+    "birth_date",
+]
+ACCOUNTS_COLUMNS = [
+    "username",
+    "national_id",
+    "registered_position",
+    "registered_level",
+    "registered_unit_code",
+    "is_active",
+    "last_login",
+    "roles",
+]
+ORDERS_COLUMNS = [
+    "order_no",
+    "order_date",
+    "issuing_unit_code",
+    "national_id",
+    "role",
+    "unit_code",
+    "position",
+    "level",
+    "effective_from",
+    "effective_to",
+]
 
 # (position, levels it is found at, weight, the role its order gives). Districts and province offices differ.
 DISTRICT_STAFF = [
@@ -122,7 +149,9 @@ def plan_dataset(*, scale: float, seed: int = 2569) -> Plan:
     rng = random.Random(seed)
     province, district, units = bench_units()
     on = today()
-    wanted = max(int(round(NATIONAL_OFFICIALS * scale)), len([province, *[u for u in units if u.parent_id == province.pk]]))
+    wanted = max(
+        int(round(NATIONAL_OFFICIALS * scale)), len([province, *[u for u in units if u.parent_id == province.pk]])
+    )
     # One person per unit first (its reviewer), the benchmark province first, then the rest weighted: a province
     # office has about three times a district's staff.
     assigned = units[:wanted]
@@ -145,8 +174,18 @@ def plan_dataset(*, scale: float, seed: int = 2569) -> Plan:
         nth = seen_per_unit.get(unit.pk, 0)
         seen_per_unit[unit.pk] = nth + 1
         title, first, last = name()
-        person = Person(national_id=national_id("5", serial), title=title, first_name=first, last_name=last,
-                        position="", level="", unit=unit, status="active", birth_date=birth(28, 57), main_role="")
+        person = Person(
+            national_id=national_id("5", serial),
+            title=title,
+            first_name=first,
+            last_name=last,
+            position="",
+            level="",
+            unit=unit,
+            status="active",
+            birth_date=birth(28, 57),
+            main_role="",
+        )
         if nth == 0:  # the unit's head reviews its accounts
             person.clean = True
             if unit.kind == Unit.Kind.PROVINCE:
@@ -187,18 +226,35 @@ def plan_dataset(*, scale: float, seed: int = 2569) -> Plan:
     # all), and one fee clerk in each of the province's first eight districts (a series each).
     districts = [u for u in units if u.parent_id == province.pk][:BENCH_CLERKS]
     for index in range(1, BENCH_CLERKS + 1):
-        for prefix, username, unit in (("6", f"bench.clerk.{index}", district),
-                                       ("4", f"bench.spread.{index}", districts[(index - 1) % len(districts)])):
+        for prefix, username, unit in (
+            ("6", f"bench.clerk.{index}", district),
+            ("4", f"bench.spread.{index}", districts[(index - 1) % len(districts)]),
+        ):
             title, first, last = name()
-            people.append(Person(
-                national_id=national_id(prefix, index), title=title, first_name=first, last_name=last,
-                position="เจ้าพนักงานการเงินและบัญชี", level="O3", unit=unit, status="active",
-                birth_date=birth(30, 45), main_role="ISV_FEE_RECEIPT", username=username, clean=True,
-            ))
+            people.append(
+                Person(
+                    national_id=national_id(prefix, index),
+                    title=title,
+                    first_name=first,
+                    last_name=last,
+                    position="เจ้าพนักงานการเงินและบัญชี",
+                    level="O3",
+                    unit=unit,
+                    status="active",
+                    birth_date=birth(30, 45),
+                    main_role="ISV_FEE_RECEIPT",
+                    username=username,
+                    clean=True,
+                )
+            )
         plan.clerks.append(f"bench.clerk.{index}")
     for serial, person in enumerate(people, start=1):
         person.username = person.username or f"u{serial:06d}"
-        person.holds = ["ISV_USER", *([person.main_role] if person.main_role != "ISV_USER" else []), *person.extra_lines]
+        person.holds = [
+            "ISV_USER",
+            *([person.main_role] if person.main_role != "ISV_USER" else []),
+            *person.extra_lines,
+        ]
     return plan
 
 
@@ -236,13 +292,23 @@ def write_files(plan: Plan, directory: Path) -> dict[str, Path]:
         return unit if unit.kind == Unit.Kind.PROVINCE else next(u for u in units if u.pk == unit.parent_id)
 
     province_codes = {unit.pk: province_of(unit).code for unit in units if unit.kind == Unit.Kind.PROVINCE}
-    province_codes.update({unit.pk: province_codes.get(unit.parent_id, "") for unit in units
-                           if unit.kind == Unit.Kind.DISTRICT})
+    province_codes.update(
+        {unit.pk: province_codes.get(unit.parent_id, "") for unit in units if unit.kind == Unit.Kind.DISTRICT}
+    )
 
     def officials():
         for p in plan.people:
-            yield [p.national_id, p.title, p.first_name, p.last_name, p.position, p.level, p.unit.code, p.status,
-                   p.birth_date.isoformat()]
+            yield [
+                p.national_id,
+                p.title,
+                p.first_name,
+                p.last_name,
+                p.position,
+                p.level,
+                p.unit.code,
+                p.status,
+                p.birth_date.isoformat(),
+            ]
 
     def accounts():
         for p in plan.people:
@@ -262,19 +328,40 @@ def write_files(plan: Plan, directory: Path) -> dict[str, Path]:
                 last_login = now - datetime.timedelta(days=rng.randint(0, 10))
             else:
                 draw = rng.random()
-                last_login = (None if draw < 0.05 else now - datetime.timedelta(days=rng.randint(100, 400))
-                              if draw < 0.20 else now - datetime.timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 8)))
+                last_login = (
+                    None
+                    if draw < 0.05
+                    else now - datetime.timedelta(days=rng.randint(100, 400))
+                    if draw < 0.20
+                    else now - datetime.timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 8))
+                )
             holds = list(p.holds)
             if not p.clean and rng.random() < 0.02:
                 holds.append("LINKAGE_USER" if "LINKAGE_USER" not in holds else "ISV_FEE_RECEIPT")  # EXCESS_ROLE
-            yield [p.username, p.national_id, position, level, unit.code, active,
-                   last_login.isoformat() if last_login else "", ";".join(dict.fromkeys(holds))]
+            yield [
+                p.username,
+                p.national_id,
+                position,
+                level,
+                unit.code,
+                active,
+                last_login.isoformat() if last_login else "",
+                ";".join(dict.fromkeys(holds)),
+            ]
         # Accounts whose national ID is not in the HR record: UNKNOWN_PERSON.
         strays = max(1, len(plan.people) // 100)
         for index in range(1, strays + 1):
             unit = units[index % len(units)]
-            yield [f"stray{index:05d}", national_id("7", index), "พนักงานปกครอง", "O2", unit.code, "true",
-                   (now - datetime.timedelta(days=rng.randint(0, 60))).isoformat(), "ISV_USER"]
+            yield [
+                f"stray{index:05d}",
+                national_id("7", index),
+                "พนักงานปกครอง",
+                "O2",
+                unit.code,
+                "true",
+                (now - datetime.timedelta(days=rng.randint(0, 60))).isoformat(),
+                "ISV_USER",
+            ]
 
     def orders(year: tuple, current: bool):
         order_date, effective_from, year_be = year
@@ -283,16 +370,36 @@ def write_files(plan: Plan, directory: Path) -> dict[str, Path]:
             number = f"{order_index[p.unit.pk]}/{year_be}"
             if not current:
                 end = p.order_ends.isoformat() if p.order_ends else ""
-                yield [number, order_date.isoformat(), issuer, p.national_id, "ISV_USER", p.unit.code, p.position,
-                       p.level, effective_from.isoformat(), end]
+                yield [
+                    number,
+                    order_date.isoformat(),
+                    issuer,
+                    p.national_id,
+                    "ISV_USER",
+                    p.unit.code,
+                    p.position,
+                    p.level,
+                    effective_from.isoformat(),
+                    end,
+                ]
                 continue
             if p.order_ends:
                 continue
             for role in [p.main_role, *p.extra_lines]:
                 if role == "ISV_USER":
                     continue
-                yield [number, order_date.isoformat(), issuer, p.national_id, role, p.unit.code, p.position,
-                       p.level, effective_from.isoformat(), ""]
+                yield [
+                    number,
+                    order_date.isoformat(),
+                    issuer,
+                    p.national_id,
+                    role,
+                    p.unit.code,
+                    p.position,
+                    p.level,
+                    effective_from.isoformat(),
+                    "",
+                ]
 
     directory.mkdir(parents=True, exist_ok=True)
     files = {
@@ -326,9 +433,28 @@ def create_admin() -> User:
 
 
 RECEIPT_COLUMNS = [
-    "unit_id", "fiscal_year", "trial", "number", "category", "fee_type_id", "payer_name", "payer_national_id",
-    "payer_address", "payment_method", "payment_reference", "total", "issued_on", "issued_at", "issued_by_id",
-    "issuer_name", "issuer_position", "office_name", "payin_slip_id", "voided_at", "voided_by_id", "void_reason",
+    "unit_id",
+    "fiscal_year",
+    "trial",
+    "number",
+    "category",
+    "fee_type_id",
+    "payer_name",
+    "payer_national_id",
+    "payer_address",
+    "payment_method",
+    "payment_reference",
+    "total",
+    "issued_on",
+    "issued_at",
+    "issued_by_id",
+    "issuer_name",
+    "issuer_position",
+    "office_name",
+    "payin_slip_id",
+    "voided_at",
+    "voided_by_id",
+    "void_reason",
 ]
 
 
@@ -353,7 +479,8 @@ def plan_receipts(*, total: int, seed: int) -> list[ReceiptSeries]:
     issuers: dict[int, tuple[int, str]] = {}
     for pk, unit_id, first, last in (
         User.objects.filter(registered_unit__isnull=False, is_superuser=False)
-        .order_by("registered_unit_id", "pk").values_list("pk", "registered_unit_id", "first_name", "last_name")
+        .order_by("registered_unit_id", "pk")
+        .values_list("pk", "registered_unit_id", "first_name", "last_name")
     ):
         issuers.setdefault(unit_id, (pk, f"{first} {last}".strip()))
     units = list(Unit.objects.filter(pk__in=issuers).order_by("path"))
@@ -369,11 +496,22 @@ def plan_receipts(*, total: int, seed: int) -> list[ReceiptSeries]:
         issuer_id, issuer_name = issuers[unit.pk]
         now_count = int(count * current_share / (1 + current_share))
         if now_count and this_fy_start <= yesterday:
-            series.append(ReceiptSeries(unit, fiscal_year_be(this_fy_start), this_fy_start, yesterday, now_count,
-                                        issuer_id, issuer_name))
-        series.append(ReceiptSeries(unit, fiscal_year_be(last_fy_start), last_fy_start,
-                                    this_fy_start - datetime.timedelta(days=1), count - now_count, issuer_id,
-                                    issuer_name))
+            series.append(
+                ReceiptSeries(
+                    unit, fiscal_year_be(this_fy_start), this_fy_start, yesterday, now_count, issuer_id, issuer_name
+                )
+            )
+        series.append(
+            ReceiptSeries(
+                unit,
+                fiscal_year_be(last_fy_start),
+                last_fy_start,
+                this_fy_start - datetime.timedelta(days=1),
+                count - now_count,
+                issuer_id,
+                issuer_name,
+            )
+        )
     return series
 
 
@@ -397,15 +535,34 @@ def _receipt_rows(series: list[ReceiptSeries], *, seed: int) -> Iterator[list]:
                 category = Category.SCRAP
             total = Decimal(rng.choice([20, 50, 100, 200, 500, 1500, 27500])).quantize(Decimal("0.01"))
             yield [
-                s.unit.pk, s.fiscal_year, False, number, category.value, fee_type,
-                f"{rng.choice(names)} {rng.choice(LAST_NAMES)}", "", "", PaymentMethod.CASH.value, "", total, day,
-                issued_at, s.issuer_id, s.issuer_name, "เจ้าพนักงานการเงินและบัญชีชำนาญงาน", office, None, None, None,
+                s.unit.pk,
+                s.fiscal_year,
+                False,
+                number,
+                category.value,
+                fee_type,
+                f"{rng.choice(names)} {rng.choice(LAST_NAMES)}",
+                "",
+                "",
+                PaymentMethod.CASH.value,
+                "",
+                total,
+                day,
+                issued_at,
+                s.issuer_id,
+                s.issuer_name,
+                "เจ้าพนักงานการเงินและบัญชีชำนาญงาน",
+                office,
+                None,
+                None,
+                None,
                 "",
             ]
 
 
-def write_receipts(series: list[ReceiptSeries], *, seed: int, progress: Callable[[int], None] | None = None,
-                   batch: int = 20_000) -> int:
+def write_receipts(
+    series: list[ReceiptSeries], *, seed: int, progress: Callable[[int], None] | None = None, batch: int = 20_000
+) -> int:
     """Write every series' receipts and set each series' counter to its last number. Returns the receipts written.
 
     PostgreSQL gets them through COPY (a million rows in well under a minute); other databases through bulk_create.
@@ -420,16 +577,25 @@ def write_receipts(series: list[ReceiptSeries], *, seed: int, progress: Callable
             if connection.vendor == "postgresql":
                 _copy_receipts(chunk)
             else:
-                Receipt.objects.bulk_create([Receipt(**dict(zip(RECEIPT_COLUMNS, row, strict=True))) for row in chunk],
-                                            batch_size=2000)
+                Receipt.objects.bulk_create(
+                    [Receipt(**dict(zip(RECEIPT_COLUMNS, row, strict=True))) for row in chunk], batch_size=2000
+                )
             written += len(chunk)
             if progress:
                 progress(written)
-        ReceiptCounter.objects.bulk_create([
-            ReceiptCounter(unit=s.unit, fiscal_year=s.fiscal_year, trial=False, kind=ReceiptCounter.Kind.RECEIPT,
-                           last_number=s.count)
-            for s in series
-        ], batch_size=2000)
+        ReceiptCounter.objects.bulk_create(
+            [
+                ReceiptCounter(
+                    unit=s.unit,
+                    fiscal_year=s.fiscal_year,
+                    trial=False,
+                    kind=ReceiptCounter.Kind.RECEIPT,
+                    last_number=s.count,
+                )
+                for s in series
+            ],
+            batch_size=2000,
+        )
     return written
 
 
@@ -437,8 +603,9 @@ def _copy_receipts(rows: list[list]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow(["" if value is None else ("t" if value is True else "f" if value is False else value)
-                         for value in row])
+        writer.writerow(
+            ["" if value is None else ("t" if value is True else "f" if value is False else value) for value in row]
+        )
     buffer.seek(0)
     columns = ", ".join(RECEIPT_COLUMNS)
     with connection.cursor() as cursor:

@@ -113,8 +113,13 @@ def measure_audit_report() -> AuditResult:
         sub_seconds = sub_rss = None
         error = ""
         env = {**os.environ, "DATABASE_URL": database_url()}
-        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "audit_report", "--output",
-                   str(Path(directory) / "audit-child.csv")]
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "audit_report",
+            "--output",
+            str(Path(directory) / "audit-child.csv"),
+        ]
         started = time.perf_counter()
         child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(child.pid, 0)
@@ -125,9 +130,15 @@ def measure_audit_report() -> AuditResult:
             sub_seconds, sub_rss = sub_elapsed, _maxrss_mb(usage)
         else:
             error = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {child.returncode}"
-    return AuditResult(rows=rows, in_process_seconds=in_process, tracemalloc_peak_mb=peak / 2**20,
-                       maxrss_delta_mb=maxrss_delta, subprocess_seconds=sub_seconds, subprocess_maxrss_mb=sub_rss,
-                       subprocess_error=error)
+    return AuditResult(
+        rows=rows,
+        in_process_seconds=in_process,
+        tracemalloc_peak_mb=peak / 2**20,
+        maxrss_delta_mb=maxrss_delta,
+        subprocess_seconds=sub_seconds,
+        subprocess_maxrss_mb=sub_rss,
+        subprocess_error=error,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -165,8 +176,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def bench_client(user: User) -> Client:
-    host = "testserver" if "testserver" in settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS else next(
-        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")), "localhost"
+    host = (
+        "testserver"
+        if "testserver" in settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS
+        else next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")), "localhost")
     )
     # A page that fails answers 500 and is reported as such; the other pages are still measured.
     client = Client(SERVER_NAME=host, raise_request_exception=False)
@@ -174,8 +187,16 @@ def bench_client(user: User) -> Client:
     return client
 
 
-def measure_page(label: str, client: Client, url_name: str | None, args: list | None = None, *, url: str = "",
-                 repeats: int, warmup: int = 2) -> PageResult:
+def measure_page(
+    label: str,
+    client: Client,
+    url_name: str | None,
+    args: list | None = None,
+    *,
+    url: str = "",
+    repeats: int,
+    warmup: int = 2,
+) -> PageResult:
     """Server time of GET `url` through Django's test Client: the whole request/response cycle in this process
     (middleware, session, view, queries, template), no network. The queries are counted on one extra request;
     the timed requests run without query capture."""
@@ -261,8 +282,12 @@ def _issue_receipts(index: int, username: str, unit_pk: int, per_worker: int, ba
         for n in range(per_worker):
             try:
                 receipt_issue(
-                    issuer=issuer, unit=office, category=Category.FEE, fee_type=fee_type,
-                    payer_name=f"ผู้ชำระ {index}-{n}", payment_method=PaymentMethod.CASH,
+                    issuer=issuer,
+                    unit=office,
+                    category=Category.FEE,
+                    fee_type=fee_type,
+                    payer_name=f"ผู้ชำระ {index}-{n}",
+                    payment_method=PaymentMethod.CASH,
                     items=[ItemInput(description=fee_type.name_th, quantity=Decimal("1"), unit_price=Decimal("20.00"))],
                 )
                 issued += 1
@@ -296,8 +321,10 @@ def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int, proces
         barrier = context.Barrier(len(workers) + 1)
         queue = context.Queue()
         connections.close_all()  # a forked child must open its own connection, never share ours
-        children = [context.Process(target=_process_worker, args=(i, name, unit.pk, per_worker, barrier, queue))
-                    for i, (name, unit) in enumerate(workers)]
+        children = [
+            context.Process(target=_process_worker, args=(i, name, unit.pk, per_worker, barrier, queue))
+            for i, (name, unit) in enumerate(workers)
+        ]
         for child in children:
             child.start()
         barrier.wait()
@@ -328,18 +355,27 @@ def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int, proces
     fiscal_year = fiscal_year_be(today())
     checks, gap_free = [], True
     for unit in {unit.pk: unit for _, unit in workers}.values():
-        counter = ReceiptCounter.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False,
-                                                kind=ReceiptCounter.Kind.RECEIPT).first()
+        counter = ReceiptCounter.objects.filter(
+            unit=unit, fiscal_year=fiscal_year, trial=False, kind=ReceiptCounter.Kind.RECEIPT
+        ).first()
         numbers = Receipt.objects.filter(unit=unit, fiscal_year=fiscal_year, trial=False).aggregate(
-            n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"), high=Max("number"))
+            n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"), high=Max("number")
+        )
         last = counter.last_number if counter else 0
         ok = numbers["n"] == numbers["distinct"] == last == (numbers["high"] or 0) and (numbers["low"] or 1) == 1
         gap_free = gap_free and ok
-        checks.append(f"{'OK' if ok else 'BROKEN'} series {unit.code}/{fiscal_year}: {numbers['n']:,} receipts, "
-                      f"{numbers['distinct']:,} distinct numbers {numbers['low']}..{numbers['high']}, counter {last:,}")
+        checks.append(
+            f"{'OK' if ok else 'BROKEN'} series {unit.code}/{fiscal_year}: {numbers['n']:,} receipts, "
+            f"{numbers['distinct']:,} distinct numbers {numbers['low']}..{numbers['high']}, counter {last:,}"
+        )
     return ReceiptsResult(
-        workers=len(workers), issued=sum(o[0] for o in outcomes), failed=sum(o[1] for o in outcomes),
-        seconds=seconds, gap_free=gap_free, checks=checks, errors=[e for o in outcomes for e in o[2]][:5],
+        workers=len(workers),
+        issued=sum(o[0] for o in outcomes),
+        failed=sum(o[1] for o in outcomes),
+        seconds=seconds,
+        gap_free=gap_free,
+        checks=checks,
+        errors=[e for o in outcomes for e in o[2]][:5],
         cpu_seconds=None if processes else cpu_seconds,
     )
 
@@ -349,16 +385,21 @@ def check_all_series() -> tuple[int, list[str]]:
     counters = {
         (row["unit_id"], row["fiscal_year"], row["trial"]): row["last_number"]
         for row in ReceiptCounter.objects.filter(kind=ReceiptCounter.Kind.RECEIPT).values(
-            "unit_id", "fiscal_year", "trial", "last_number")
+            "unit_id", "fiscal_year", "trial", "last_number"
+        )
     }
     bad = []
     seen = 0
-    for row in (Receipt.objects.order_by().values("unit_id", "fiscal_year", "trial")
-                .annotate(n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"),
-                          high=Max("number"))):
+    for row in (
+        Receipt.objects.order_by()
+        .values("unit_id", "fiscal_year", "trial")
+        .annotate(n=Count("pk"), distinct=Count("number", distinct=True), low=Min("number"), high=Max("number"))
+    ):
         seen += 1
         key = (row["unit_id"], row["fiscal_year"], row["trial"])
         if not (row["n"] == row["distinct"] == row["high"] == counters.get(key) and row["low"] == 1):
-            bad.append(f"unit {key[0]} year {key[1]}: {row['n']} receipts, numbers {row['low']}..{row['high']}, "
-                       f"counter {counters.get(key)}")
+            bad.append(
+                f"unit {key[0]} year {key[1]}: {row['n']} receipts, numbers {row['low']}..{row['high']}, "
+                f"counter {counters.get(key)}"
+            )
     return seen, bad

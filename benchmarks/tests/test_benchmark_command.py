@@ -54,8 +54,11 @@ def test_benchmark_receipt_workers_run_and_check_the_numbers():
     out = io.StringIO()
     call_command("benchmark", "--scale", "0.002", "--repeats", "1", "--per-worker", "2", stdout=out)
     text = out.getvalue()
-    for run in ("run A: 8 threads, 1 series: issued 16", "run B: 8 threads, 8 series: issued 16",
-                "run C: 8 processes, 1 series: issued 16"):
+    for run in (
+        "run A: 8 threads, 1 series: issued 16",
+        "run B: 8 threads, 8 series: issued 16",
+        "run C: 8 processes, 1 series: issued 16",
+    ):
         assert run in text, run
     assert "BROKEN" not in text
     assert ", 0 broken" in text

@@ -62,15 +62,27 @@ class Command(BaseCommand):
     help = "Build a national dataset in the configured database and measure imports, audit_report, pages, receipts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help="fraction of the national size (30,000 officials, 1,000,000 receipts); 0.05 is quick")
-        parser.add_argument("--skip-receipts", action="store_true",
-                            help="build no receipts and do not measure issuing them")
-        parser.add_argument("--keep", action="store_true",
-                            help="reuse the benchmark dataset already in the database (imports are then not measured)")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="fraction of the national size (30,000 officials, 1,000,000 receipts); 0.05 is quick",
+        )
+        parser.add_argument(
+            "--skip-receipts", action="store_true", help="build no receipts and do not measure issuing them"
+        )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="reuse the benchmark dataset already in the database (imports are then not measured)",
+        )
         parser.add_argument("--repeats", type=int, default=30, help="timed requests per page (default 30)")
-        parser.add_argument("--per-worker", type=int, default=None,
-                            help="receipts each of the 8 workers issues (default 250 x scale, at least 20)")
+        parser.add_argument(
+            "--per-worker",
+            type=int,
+            default=None,
+            help="receipts each of the 8 workers issues (default 250 x scale, at least 20)",
+        )
         parser.add_argument("--seed", type=int, default=2569)
 
     def handle(self, *args, scale, skip_receipts, keep, repeats, per_worker, seed, **options):
@@ -85,24 +97,30 @@ class Command(BaseCommand):
         existing = BenchDataset.objects.order_by("-pk").first()
         imports = []
         if keep and existing is not None:
-            self.line(f"--keep: reusing the dataset built {existing.built_at:%Y-%m-%d %H:%M} UTC at scale "
-                      f"{existing.scale:g} (asked {scale:g}); imports are not measured again")
+            self.line(
+                f"--keep: reusing the dataset built {existing.built_at:%Y-%m-%d %H:%M} UTC at scale "
+                f"{existing.scale:g} (asked {scale:g}); imports are not measured again"
+            )
             bench = existing
         else:
             self.prepare_database(existing)
             bench, imports = self.build(scale=scale, seed=seed, skip_receipts=skip_receipts)
         self.section("Dataset")
-        self.line(f"{Unit.objects.filter(kind=Unit.Kind.PROVINCE).count()} provinces, "
-                  f"{Unit.objects.filter(kind=Unit.Kind.DISTRICT).count()} districts, "
-                  f"{Official.objects.count():,} officials, {User.objects.count():,} accounts, "
-                  f"{OrderLine.objects.count():,} order lines, {Receipt.objects.count():,} receipts")
+        self.line(
+            f"{Unit.objects.filter(kind=Unit.Kind.PROVINCE).count()} provinces, "
+            f"{Unit.objects.filter(kind=Unit.Kind.DISTRICT).count()} districts, "
+            f"{Official.objects.count():,} officials, {User.objects.count():,} accounts, "
+            f"{OrderLine.objects.count():,} order lines, {Receipt.objects.count():,} receipts"
+        )
         self.report_imports(imports, kept=keep and existing is not None)
         self.report_audit()
         self.report_pages(bench, repeats=repeats)
         if skip_receipts:
             self.section("Receipts by 8 concurrent workers")
             self.line("skipped (--skip-receipts)")
-            self.targets.append(Target("receipts/s, 8 workers, gap-free", "skipped", f">= {RECEIPTS_PER_SECOND}/s", None))
+            self.targets.append(
+                Target("receipts/s, 8 workers, gap-free", "skipped", f">= {RECEIPTS_PER_SECOND}/s", None)
+            )
         else:
             self.report_receipts(bench, per_worker=per_worker or max(20, int(round(250 * bench.scale))))
         self.report_table()
@@ -124,8 +142,10 @@ class Command(BaseCommand):
         db = connection.settings_dict
         where = db["NAME"] if connection.vendor == "sqlite" else f"{db['NAME']} on {db['HOST'] or 'local socket'}"
         self.line(f"database: {connection.vendor} {where}")
-        self.line(f"python {platform.python_version()}, DEBUG={settings.DEBUG}, {os.cpu_count()} CPUs, "
-                  f"load average {self.load()} (other work on the machine skews every figure)")
+        self.line(
+            f"python {platform.python_version()}, DEBUG={settings.DEBUG}, {os.cpu_count()} CPUs, "
+            f"load average {self.load()} (other work on the machine skews every figure)"
+        )
         if settings.DEBUG:
             self.line(self.style.WARNING("DEBUG is on: page times are pessimistic (make bench runs with DEBUG=0)"))
 
@@ -149,9 +169,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
         plan = dataset.plan_dataset(scale=scale, seed=seed)
-        self.line(f"benchmark province {plan.province.code} {plan.province.name_th} "
-                  f"({sum(1 for u in plan.units if u.parent_id == plan.province.pk)} districts), "
-                  f"district {plan.district.code} {plan.district.name_th}")
+        self.line(
+            f"benchmark province {plan.province.code} {plan.province.name_th} "
+            f"({sum(1 for u in plan.units if u.parent_id == plan.province.pk)} districts), "
+            f"district {plan.district.code} {plan.district.name_th}"
+        )
         directory = Path(tempfile.mkdtemp(prefix="rightsadmin-bench-"))
         imports = []
         try:
@@ -169,15 +191,22 @@ class Command(BaseCommand):
             series = dataset.plan_receipts(total=total, seed=seed)
             receipt_started = time.perf_counter()
             receipts = dataset.write_receipts(series, seed=seed)
-            self.line(f"wrote {receipts:,} receipts in {len(series):,} series "
-                      f"in {time.perf_counter() - receipt_started:.1f} s "
-                      f"({'COPY' if connection.vendor == 'postgresql' else 'bulk_create'}, numbers 1..n per series)")
+            self.line(
+                f"wrote {receipts:,} receipts in {len(series):,} series "
+                f"in {time.perf_counter() - receipt_started:.1f} s "
+                f"({'COPY' if connection.vendor == 'postgresql' else 'bulk_create'}, numbers 1..n per series)"
+            )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a database in service
         bench = BenchDataset.objects.create(
-            scale=scale, seed=seed, officials=Official.objects.count(), accounts=User.objects.count(),
-            order_lines=OrderLine.objects.count(), receipts=receipts, province_code=plan.province.code,
+            scale=scale,
+            seed=seed,
+            officials=Official.objects.count(),
+            accounts=User.objects.count(),
+            order_lines=OrderLine.objects.count(),
+            receipts=receipts,
+            province_code=plan.province.code,
             district_code=plan.district.code,
         )
         self.line(f"built in {time.perf_counter() - started:.1f} s")
@@ -187,53 +216,81 @@ class Command(BaseCommand):
 
     def report_imports(self, imports, *, kept: bool) -> None:
         self.section("Import rows per second, per file")
-        self.how("wall time of accounts.importers.registry_import on each generated CSV file (the same call as "
-                 "`manage.py import_registry KIND FILE`): read, check every row, write in bulk, log the event, commit; "
-                 "files imported in order into the database as it grows")
+        self.how(
+            "wall time of accounts.importers.registry_import on each generated CSV file (the same call as "
+            "`manage.py import_registry KIND FILE`): read, check every row, write in bulk, log the event, commit; "
+            "files imported in order into the database as it grows"
+        )
         if kept:
             self.line("not measured: --keep reuses the dataset built by an earlier run")
-            self.targets.append(Target("import rows/s", "not measured (--keep)", f">= {IMPORT_ROWS_PER_SECOND:,}", None))
+            self.targets.append(
+                Target("import rows/s", "not measured (--keep)", f">= {IMPORT_ROWS_PER_SECOND:,}", None)
+            )
             return
         for result in imports:
-            self.line(f"{result.label:<20} {result.rows:>7,} rows  {result.seconds:7.2f} s  "
-                      f"{result.rows_per_second:>9,.0f} rows/s")
-            self.targets.append(Target(
-                f"import {result.label} rows/s", f"{result.rows_per_second:,.0f}", f">= {IMPORT_ROWS_PER_SECOND:,}",
-                result.rows_per_second >= IMPORT_ROWS_PER_SECOND,
-            ))
+            self.line(
+                f"{result.label:<20} {result.rows:>7,} rows  {result.seconds:7.2f} s  "
+                f"{result.rows_per_second:>9,.0f} rows/s"
+            )
+            self.targets.append(
+                Target(
+                    f"import {result.label} rows/s",
+                    f"{result.rows_per_second:,.0f}",
+                    f">= {IMPORT_ROWS_PER_SECOND:,}",
+                    result.rows_per_second >= IMPORT_ROWS_PER_SECOND,
+                )
+            )
 
     def report_audit(self) -> None:
         self.section("audit_report for the whole country")
-        self.how("(a) in this process, call_command('audit_report', output=FILE), perf_counter; "
-                 "(b) a second in-process run under tracemalloc: peak of Python allocations, and the growth of this "
-                 "process's ru_maxrss over (a); (c) `python manage.py audit_report --output FILE` as a child process: "
-                 "wall time including start-up, and the child's own peak RSS (os.wait4 ru_maxrss). "
-                 "The targets are judged on (c), the command as an operator runs it.")
+        self.how(
+            "(a) in this process, call_command('audit_report', output=FILE), perf_counter; "
+            "(b) a second in-process run under tracemalloc: peak of Python allocations, and the growth of this "
+            "process's ru_maxrss over (a); (c) `python manage.py audit_report --output FILE` as a child process: "
+            "wall time including start-up, and the child's own peak RSS (os.wait4 ru_maxrss). "
+            "The targets are judged on (c), the command as an operator runs it."
+        )
         self.line(f"load average before: {self.load()}")
         result = measure_audit_report()
         self.line(f"rows: {result.rows:,}")
         self.line(f"(a) in process: {result.in_process_seconds:.2f} s; ru_maxrss delta {result.maxrss_delta_mb:.0f} MB")
         self.line(f"(b) tracemalloc peak of Python allocations: {result.tracemalloc_peak_mb:.0f} MB")
         if result.subprocess_seconds is not None:
-            self.line(f"(c) child process: {result.subprocess_seconds:.2f} s, peak RSS {result.subprocess_maxrss_mb:.0f} MB")
+            self.line(
+                f"(c) child process: {result.subprocess_seconds:.2f} s, peak RSS {result.subprocess_maxrss_mb:.0f} MB"
+            )
             seconds, memory = result.subprocess_seconds, result.subprocess_maxrss_mb
             basis = "child process"
         else:
             self.line(f"(c) child process failed: {result.subprocess_error}; judging on (a) and (b)")
             seconds, memory = result.in_process_seconds, result.tracemalloc_peak_mb
             basis = "in process"
-        self.targets.append(Target(f"audit_report national seconds ({basis})", f"{seconds:.2f} s",
-                                   f"<= {AUDIT_SECONDS} s", seconds <= AUDIT_SECONDS))
-        self.targets.append(Target(f"audit_report national peak memory ({basis})", f"{memory:.0f} MB",
-                                   f"<= {AUDIT_MB} MB", memory <= AUDIT_MB))
+        self.targets.append(
+            Target(
+                f"audit_report national seconds ({basis})",
+                f"{seconds:.2f} s",
+                f"<= {AUDIT_SECONDS} s",
+                seconds <= AUDIT_SECONDS,
+            )
+        )
+        self.targets.append(
+            Target(
+                f"audit_report national peak memory ({basis})",
+                f"{memory:.0f} MB",
+                f"<= {AUDIT_MB} MB",
+                memory <= AUDIT_MB,
+            )
+        )
 
     def report_pages(self, bench: BenchDataset, *, repeats: int) -> None:
         self.section("Review pages beside the Django admin changelist")
-        self.how(f"Django's test Client in this process, logged in (force_login); {repeats} timed GETs per page after "
-                 "2 warm-up GETs; server time = the whole request/response cycle (middleware, session, view, "
-                 "queries, template), no network; median and p95 (nearest rank); CPU = this process's CPU time per "
-                 "request (time.process_time; the database server's is not in it), less skewed by other work on the "
-                 "machine; queries counted on one more GET with CaptureQueriesContext")
+        self.how(
+            f"Django's test Client in this process, logged in (force_login); {repeats} timed GETs per page after "
+            "2 warm-up GETs; server time = the whole request/response cycle (middleware, session, view, "
+            "queries, template), no network; median and p95 (nearest rank); CPU = this process's CPU time per "
+            "request (time.process_time; the database server's is not in it), less skewed by other work on the "
+            "machine; queries counted on one more GET with CaptureQueriesContext"
+        )
         self.line(f"load average before: {self.load()}")
         province = Unit.objects.get(code=bench.province_code)
         district = Unit.objects.get(code=bench.district_code)
@@ -242,42 +299,64 @@ class Command(BaseCommand):
         client = bench_client(reviewer)
         accounts = User.objects.filter(is_active=True, registered_unit__path__startswith=province.path).count()
         district_accounts = User.objects.filter(is_active=True, registered_unit=district).count()
-        self.line(f"province {province.code} {province.name_th}: {accounts:,} active accounts; "
-                  f"district {district.code}: {district_accounts:,}; viewer {reviewer.username} (PROVINCE_REVIEWER)")
+        self.line(
+            f"province {province.code} {province.name_th}: {accounts:,} active accounts; "
+            f"district {district.code}: {district_accounts:,}; viewer {reviewer.username} (PROVINCE_REVIEWER)"
+        )
         pages = [
             measure_page("province summary", client, "audit:province-summary", [province.code], repeats=repeats),
             measure_page("district account list", client, "audit:account-list", [district.code], repeats=repeats),
         ]
         admin_client = bench_client(admin)
-        admin_province = measure_page("admin changelist, province", admin_client, None,
-                                      url=admin_changelist_url(province), repeats=repeats)
-        admin_district = measure_page("admin changelist, district", admin_client, None,
-                                      url=admin_changelist_url(district), repeats=repeats)
+        admin_province = measure_page(
+            "admin changelist, province", admin_client, None, url=admin_changelist_url(province), repeats=repeats
+        )
+        admin_district = measure_page(
+            "admin changelist, district", admin_client, None, url=admin_changelist_url(district), repeats=repeats
+        )
         for page in [*pages, admin_province, admin_district]:
             self.print_page(page)
-        self.line("admin changelist: 100 accounts a page with a COUNT, as superuser "
-                  f"{admin.username}; filter registered_unit__id__in=<the unit and its subtree>, is_active")
+        self.line(
+            "admin changelist: 100 accounts a page with a COUNT, as superuser "
+            f"{admin.username}; filter registered_unit__id__in=<the unit and its subtree>, is_active"
+        )
         for page in pages:
             if page.measured:
-                self.targets.append(Target(f"{page.label} queries", str(page.queries), f"<= {MAX_QUERIES}",
-                                           page.queries <= MAX_QUERIES))
+                self.targets.append(
+                    Target(f"{page.label} queries", str(page.queries), f"<= {MAX_QUERIES}", page.queries <= MAX_QUERIES)
+                )
             else:
                 self.targets.append(Target(f"{page.label} queries", page.missing, f"<= {MAX_QUERIES}", None))
         summary, admin_page = pages[0], admin_province
         if summary.measured:
-            self.targets.append(Target("province summary p95", f"{summary.p95_ms:.0f} ms", f"<= {PROVINCE_P95_MS} ms",
-                                       summary.p95_ms <= PROVINCE_P95_MS))
+            self.targets.append(
+                Target(
+                    "province summary p95",
+                    f"{summary.p95_ms:.0f} ms",
+                    f"<= {PROVINCE_P95_MS} ms",
+                    summary.p95_ms <= PROVINCE_P95_MS,
+                )
+            )
         else:
             self.targets.append(Target("province summary p95", summary.missing, f"<= {PROVINCE_P95_MS} ms", None))
         if summary.measured and admin_page.measured:
             ratio = summary.p95_ms / admin_page.p95_ms
-            self.line(f"province summary / admin changelist: p95 {ratio:.2f}x, "
-                      f"median {summary.median_ms / admin_page.median_ms:.2f}x")
-            self.targets.append(Target("province summary / admin changelist (p95)", f"{ratio:.2f}x",
-                                       f"<= {ADMIN_RATIO}x", ratio <= ADMIN_RATIO))
+            self.line(
+                f"province summary / admin changelist: p95 {ratio:.2f}x, "
+                f"median {summary.median_ms / admin_page.median_ms:.2f}x"
+            )
+            self.targets.append(
+                Target(
+                    "province summary / admin changelist (p95)",
+                    f"{ratio:.2f}x",
+                    f"<= {ADMIN_RATIO}x",
+                    ratio <= ADMIN_RATIO,
+                )
+            )
         else:
-            self.targets.append(Target("province summary / admin changelist (p95)", "not measured",
-                                       f"<= {ADMIN_RATIO}x", None))
+            self.targets.append(
+                Target("province summary / admin changelist (p95)", "not measured", f"<= {ADMIN_RATIO}x", None)
+            )
         listing, admin_list = pages[1], admin_district
         if listing.measured and admin_list.measured:
             self.line(f"district account list / admin changelist: p95 {listing.p95_ms / admin_list.p95_ms:.2f}x")
@@ -286,30 +365,37 @@ class Command(BaseCommand):
         if not page.measured:
             self.line(self.style.WARNING(f"{page.label:<28} NOT MEASURED: {page.missing}"))
             return
-        self.line(f"{page.label:<28} median {page.median_ms:7.1f} ms  p95 {page.p95_ms:7.1f} ms  "
-                  f"(CPU median {statistics.median(page.cpu_ms):6.1f} ms)  {page.queries:>3} queries  {page.url}")
+        self.line(
+            f"{page.label:<28} median {page.median_ms:7.1f} ms  p95 {page.p95_ms:7.1f} ms  "
+            f"(CPU median {statistics.median(page.cpu_ms):6.1f} ms)  {page.queries:>3} queries  {page.url}"
+        )
 
     def report_receipts(self, bench: BenchDataset, *, per_worker: int) -> None:
         self.section("Receipts by 8 concurrent workers")
         if connection.vendor != "postgresql":
             self.line("not measured: needs PostgreSQL (set BENCH_DATABASE_URL); SQLite serialises every writer")
-            self.targets.append(Target("receipts/s, 8 workers, gap-free", "not measured (SQLite)",
-                                       f">= {RECEIPTS_PER_SECOND}/s", None))
+            self.targets.append(
+                Target("receipts/s, 8 workers, gap-free", "not measured (SQLite)", f">= {RECEIPTS_PER_SECOND}/s", None)
+            )
             return
         district = Unit.objects.get(code=bench.district_code)
-        self.how(f"8 workers, each with its own database connection and its own fee clerk's account, released "
-                 f"together by a barrier; each issues {per_worker} fee receipts through receipts.services."
-                 f"receipt_issue (rights check, locked counter, items, event log; one transaction each); receipts/s = "
-                 f"issued / wall time from the barrier to the last worker's end; then each series written to is "
-                 f"checked (numbers 1..n, each once, n = its counter), and so is every series in the database. "
-                 f"Run A (the target): 8 threads of this process, all at {district.code}, one series, the worst case "
-                 f"for its lock. Where the time goes: run B, 8 threads in 8 districts (8 series); run C, as A but 8 "
-                 f"forked processes (as gunicorn workers), free of the GIL. 'cores busy' = this process's CPU seconds "
-                 f"per wall second: near 1.0, the threads queue for the GIL")
+        self.how(
+            f"8 workers, each with its own database connection and its own fee clerk's account, released "
+            f"together by a barrier; each issues {per_worker} fee receipts through receipts.services."
+            f"receipt_issue (rights check, locked counter, items, event log; one transaction each); receipts/s = "
+            f"issued / wall time from the barrier to the last worker's end; then each series written to is "
+            f"checked (numbers 1..n, each once, n = its counter), and so is every series in the database. "
+            f"Run A (the target): 8 threads of this process, all at {district.code}, one series, the worst case "
+            f"for its lock. Where the time goes: run B, 8 threads in 8 districts (8 series); run C, as A but 8 "
+            f"forked processes (as gunicorn workers), free of the GIL. 'cores busy' = this process's CPU seconds "
+            f"per wall second: near 1.0, the threads queue for the GIL"
+        )
         load = self.load()
         shared = [(f"bench.clerk.{i}", district) for i in range(1, dataset.BENCH_CLERKS + 1)]
-        users = {u.username: u for u in User.objects.filter(username__startswith="bench.spread.")
-                 .select_related("registered_unit")}
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__startswith="bench.spread.").select_related("registered_unit")
+        }
         spread = [(name, users[name].registered_unit) for name in sorted(users)]
         results = {}
         for run, workers, processes in (("A", shared, False), ("B", spread, False), ("C", shared, True)):
@@ -317,22 +403,31 @@ class Command(BaseCommand):
             results[run] = result
             units = len({unit.pk for _, unit in workers})
             busy = f", cores busy {result.cores_busy:.2f}" if result.cores_busy is not None else ""
-            self.line(f"run {run}: {len(workers)} {'processes' if processes else 'threads'}, {units} series: issued "
-                      f"{result.issued:,} in {result.seconds:.2f} s = {result.per_second:,.0f} receipts/s; "
-                      f"failed {result.failed}{busy}")
+            self.line(
+                f"run {run}: {len(workers)} {'processes' if processes else 'threads'}, {units} series: issued "
+                f"{result.issued:,} in {result.seconds:.2f} s = {result.per_second:,.0f} receipts/s; "
+                f"failed {result.failed}{busy}"
+            )
             for error in result.errors:
                 self.line(self.style.ERROR(f"  error: {error}"))
             for check in result.checks:
                 self.line(f"  gap-free check: {check}")
         checked, bad = check_all_series()
-        self.line(f"every series in the database: {checked:,} checked, {len(bad)} broken"
-                  + (f" (first: {bad[0]})" if bad else ""))
+        self.line(
+            f"every series in the database: {checked:,} checked, {len(bad)} broken"
+            + (f" (first: {bad[0]})" if bad else "")
+        )
         self.line(f"load average before the runs: {load}")
         result = results["A"]
         ok = result.per_second >= RECEIPTS_PER_SECOND and result.gap_free and not result.failed and not bad
-        self.targets.append(Target("receipts/s, 8 workers, gap-free",
-                                   f"{result.per_second:,.0f}/s, {'gap-free' if result.gap_free and not bad else 'GAPS'}",
-                                   f">= {RECEIPTS_PER_SECOND}/s", ok))
+        self.targets.append(
+            Target(
+                "receipts/s, 8 workers, gap-free",
+                f"{result.per_second:,.0f}/s, {'gap-free' if result.gap_free and not bad else 'GAPS'}",
+                f">= {RECEIPTS_PER_SECOND}/s",
+                ok,
+            )
+        )
 
     @staticmethod
     def load() -> str:
@@ -345,8 +440,10 @@ class Command(BaseCommand):
             verdict = "PASS" if target.ok else "MISS" if target.ok is False else "----"
             style = self.style.SUCCESS if target.ok else self.style.ERROR if target.ok is False else self.style.WARNING
             self.line(f"{target.name:<{width}}  {target.measured:>24}  target {target.target:<12} {style(verdict)}")
-        self.line(f"run took {time.perf_counter() - self.started:.0f} s, ended {timezone.localtime():%Y-%m-%d %H:%M %Z}; "
-                  f"load average {self.load()}")
+        self.line(
+            f"run took {time.perf_counter() - self.started:.0f} s, ended {timezone.localtime():%Y-%m-%d %H:%M %Z}; "
+            f"load average {self.load()}"
+        )
 
 
 def wipe_database() -> None:
@@ -358,8 +455,12 @@ def wipe_database() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys = OFF")
-            tables = [name for (name,) in cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            tables = [
+                name
+                for (name,) in cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             for table in tables:
                 cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
             cursor.execute("PRAGMA foreign_keys = ON")
