@@ -36,6 +36,7 @@ class Journey:
         self.reached: list[str] = []
         self.checked: set[str] = set()
         self.violations: list[str] = []
+        page.set_default_timeout(10_000)  # a page of this app answers in well under a second
         page.on("framenavigated", self._navigated)
 
     def _navigated(self, frame) -> None:
