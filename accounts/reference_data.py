@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from accounts.models import Level, Policy, Position, Role, Unit
+from accounts.reference_cache import reference_cache_clear
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 BANGKOK_CODE = "10"
@@ -177,4 +178,5 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadSummary:
     _load_policies(reference, roles, summary)
     for loader in _EXTRA_LOADERS:
         loader(directory, summary)
+    reference_cache_clear()  # bulk writes send no signals
     return summary

@@ -135,31 +135,18 @@ def official_of(user: User) -> Official | None:
         return None
 
 
-def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRights:
-    """Compare the roles an account holds with those its in-force orders grant, in a fixed number of queries."""
-    on = on or today()
-    rights = AccountRights(user=user, on=on)
-    if not user.is_authenticated or not user.is_active:
-        return rights
+def role_items(
+    *, held: Iterable[tuple[Role, Unit]], lines: Iterable[OrderLine], policies: dict[int, list[Policy]],
+    official: Official | None,
+) -> list[RoleAtUnit]:
+    """Each role at each unit that is held or granted: `lines` are in force, latest first; `policies` in force."""
     items: dict[tuple[int, int], RoleAtUnit] = {}
-    held = UnitUserObjectPermission.objects.filter(user=user, permission__role__isnull=False).select_related(
-        "permission__role", "content_object"
-    )
-    for row in held:
-        role = row.permission.role
-        items[(role.pk, row.content_object_id)] = RoleAtUnit(role=role, unit=row.content_object, held=True)
-    official = official_of(user)
+    for role, unit in held:
+        items[(role.pk, unit.pk)] = RoleAtUnit(role=role, unit=unit, held=True)
     if official is not None:
-        lines = (
-            OrderLine.objects.in_force(on)
-            .filter(official=official)
-            .select_related("order", "role", "unit")
-            .latest_first()
-        )
         for line in lines:
             item = items.setdefault((line.role_id, line.unit_id), RoleAtUnit(role=line.role, unit=line.unit))
-            item.grant = item.grant or line  # latest_first: the first line seen is the latest
-        policies = policies_in_force(on=on, role_ids={role_id for role_id, _ in items})
+            item.grant = item.grant or line  # latest first: the first line seen is the latest
         for item in items.values():
             if item.grant is None:
                 continue
@@ -167,9 +154,31 @@ def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRig
                 item.refusal = policy_refusal(policy, position=official.position, level=official.level)
                 if item.refusal:
                     break
-    rights.items = sorted(items.values(), key=lambda i: (i.unit.path, i.role.code))
+    return sorted(items.values(), key=lambda i: (i.unit.path, i.role.code))
+
+
+def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRights:
+    """Compare the roles an account holds with those its in-force orders grant, in a fixed number of queries."""
+    on = on or today()
+    rights = AccountRights(user=user, on=on)
+    if not user.is_authenticated or not user.is_active:
+        return rights
+    held = UnitUserObjectPermission.objects.filter(user=user, permission__role__isnull=False).select_related(
+        "permission__role", "content_object"
+    )
+    held_pairs = [(row.permission.role, row.content_object) for row in held]
+    official = official_of(user)
+    lines = []
+    if official is not None:
+        lines = list(
+            OrderLine.objects.in_force(on).filter(official=official).select_related("order", "role", "unit").latest_first()
+        )
+    role_ids = {role.pk for role, _ in held_pairs} | {line.role_id for line in lines}
+    policies = policies_in_force(on=on, role_ids=role_ids) if official is not None else {}
+    rights.items = role_items(held=held_pairs, lines=lines, policies=policies, official=official)
+    items = {(item.role.pk, item.unit.pk) for item in rights.items}
     menus: dict[int, set[str]] = defaultdict(set)
-    for role_id, codename in Role.menus.through.objects.filter(role_id__in={k[0] for k in items}).values_list(
+    for role_id, codename in Role.menus.through.objects.filter(role_id__in={role_id for role_id, _ in items}).values_list(
         "role_id", "permission__codename"
     ):
         menus[role_id].add(codename)

@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import Official, Unit
 from accounts.national_id import format_national_id
-from accounts.rights import Scope, account_rights, cached_account_rights
+from accounts.rights import AccountRights, Scope, cached_account_rights
 from accounts.signals import client_ip
 from audit.engine import audit_account
 from audit.forms import AccountFilterForm, AsOfForm
@@ -182,7 +182,8 @@ class AccountDetailView(ReviewMixin, TemplateView):
         as_of = form.as_of_date
         audit = audit_account(account=account, as_of=as_of)
         account = audit.account
-        rights = account_rights(account, on=as_of) if account.is_active else None
+        # The rights as account_rights gives them, from the rows the audit already loaded.
+        rights = AccountRights(user=account, on=as_of, items=audit.role_items()) if account.is_active else None
         unit = account.registered_unit
         return super().get_context_data(
             account=account,
