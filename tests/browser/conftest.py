@@ -11,9 +11,29 @@ import pytest
 
 from conftest import missing_service
 
-# The sync Playwright API keeps an event loop running in this thread from the first journey until the session ends,
-# and the ORM refuses to run beside one: the live server's data is set up (and later tests run) in the same thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+_set_here = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # The sync Playwright API runs an event loop in this thread while a journey runs, and the ORM refuses to run beside
+    # one (the journeys set up their data and check the database in this thread). Allowed for the journeys only, from
+    # before their fixtures until after their teardown: a subprocess of another test (`manage.py check --deploy`)
+    # must not inherit it, since the deployment check rightly refuses it.
+    item.stash[_set_here] = ASYNC_UNSAFE not in os.environ
+    os.environ.setdefault(ASYNC_UNSAFE, "true")
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if item.stash.get(_set_here, False):
+            os.environ.pop(ASYNC_UNSAFE, None)
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 
