@@ -9,6 +9,14 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Each test starts without the per-process reference cache: a rolled-back test may have changed what it holds."""
+    from accounts.reference_cache import reference_cache_clear
+
+    reference_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

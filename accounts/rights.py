@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Level, Official, OrderLine, Policy, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.reference_cache import reference_objects
 from accounts.thai import format_be_date
 
 
@@ -28,7 +29,7 @@ def today() -> datetime.date:
 
 
 def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = None) -> dict[int, list[Policy]]:
-    """Return {role_id: [policies in force on `on`]} with their positions and minimum levels prefetched (3 queries)."""
+    """Return {role_id: [policies in force on `on`]} with their positions and minimum levels loaded (3 queries)."""
     qs = Policy.objects.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on), effective_from__lte=on)
     if role_ids is not None:
         qs = qs.filter(role_id__in=list(role_ids))
@@ -38,6 +39,10 @@ def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = Non
     ).select_related("role")
     by_role: dict[int, list[Policy]] = defaultdict(list)
     for policy in qs:
+        # Read once here: policy_refusal runs for every holder of the role, and a related manager per call adds up.
+        policy.allowed = list(policy.allowed_positions.all())
+        policy.allowed_ids = {position.pk for position in policy.allowed}
+        policy.minimums = list(policy.minimum_levels.all())
         by_role[policy.role_id].append(policy)
     return by_role
 
@@ -45,22 +50,22 @@ def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = Non
 def policy_refusal(policy: Policy, *, position: Position | None, level: Level | None) -> str | None:
     """Return why an official of this position and level fails the policy, in Thai, or None when it passes.
 
-    Works on prefetched positions and levels, so it costs no query.
+    `policy` comes from policies_in_force, so this costs no query.
     """
+    allowed, minimums = policy.allowed, policy.minimums
+    position_fails = bool(allowed) and (position is None or position.pk not in policy.allowed_ids)
+    level_fails = bool(minimums) and (level is None or not any(level.is_at_least(m) for m in minimums))
+    if not (position_fails or level_fails):
+        return None
     since = f"ตั้งแต่วันที่ {format_be_date(policy.effective_from, long=True)}"
     source = f" ตาม{policy.source}" if policy.source else ""
-    allowed = list(policy.allowed_positions.all())
-    if allowed and (position is None or position.pk not in {p.pk for p in allowed}):
+    if position_fails:
         names = " หรือ ".join(p.name_th for p in allowed)
         held = position.name_th if position else "ไม่ทราบตำแหน่ง"
         return f"บทบาท {policy.role.code} {since}{source} กำหนดให้เฉพาะตำแหน่ง {names} แต่ตำแหน่งตามทะเบียนบุคคลคือ {held}"
-    minimums = list(policy.minimum_levels.all())
-    if minimums:
-        wanted = " หรือ ".join(f"{m.name_th} ({m.code})" for m in minimums) + " ขึ้นไป"
-        held = f"{level.name_th} ({level.code})" if level else "ไม่ทราบระดับ"
-        if level is None or not any(level.is_at_least(m) for m in minimums):
-            return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับตามทะเบียนบุคคลคือ {held}"
-    return None
+    wanted = " หรือ ".join(f"{m.name_th} ({m.code})" for m in minimums) + " ขึ้นไป"
+    held = f"{level.name_th} ({level.code})" if level else "ไม่ทราบระดับ"
+    return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับตามทะเบียนบุคคลคือ {held}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -177,12 +182,8 @@ def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRig
     policies = policies_in_force(on=on, role_ids=role_ids) if official is not None else {}
     rights.items = role_items(held=held_pairs, lines=lines, policies=policies, official=official)
     items = {(item.role.pk, item.unit.pk) for item in rights.items}
-    menus: dict[int, set[str]] = defaultdict(set)
-    for role_id, codename in Role.menus.through.objects.filter(role_id__in={role_id for role_id, _ in items}).values_list(
-        "role_id", "permission__codename"
-    ):
-        menus[role_id].add(codename)
-    rights.menus = dict(menus)
+    role_menus = reference_objects(needs_roles={role_id for role_id, _ in items}).role_menus
+    rights.menus = {role_id: set(role_menus.get(role_id, ())) for role_id, _ in items}
     return rights
 
 

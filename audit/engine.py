@@ -140,14 +140,16 @@ class _Context:
             .values_list("user_id", "permission_id", "content_object_id")
         )
         ref = reference_objects(
+            needs_roles={line.role_id for line in lines},
+            needs_role_permissions={row[1] for row in held_rows},
             needs_units={a.registered_unit_id for a in self.accounts if a.registered_unit_id}
             | {o.unit_id for o in officials.values()} | {line.unit_id for line in lines} | {row[2] for row in held_rows},
             needs_positions={o.position_id for o in officials.values()},
             needs_levels={o.level_id for o in officials.values()},
         )
         units, positions, levels = ref.units, ref.positions, ref.levels
-        self.roles = {role.pk: role for role in Role.objects.select_related("permission")}
-        self.role_by_permission = {role.permission_id: role for role in self.roles.values()}
+        self.roles = ref.roles
+        self.role_by_permission = ref.role_by_permission
         by_id = {official.pk: official for official in officials.values()}
         for official in officials.values():
             _attach(official, position=positions[official.position_id], level=levels[official.level_id],
