@@ -635,6 +635,23 @@ def test_the_leak_check_can_fail(world):
     assert leaked(f"<td>x{username}</td> {national}0", secrets_4702) == set()
 
 
+@pytest.mark.django_db
+def test_the_matrix_catches_a_missing_scope_check(world, monkeypatch):
+    """With the receipts' scope check removed, the same entry reports the receipt of 4702 to a reviewer of 4701."""
+    from accounts.rights import Scope
+    from receipts import selectors
+
+    persona = PERSONAS["reviewer.4701"]
+    intact = Checker("receipts:receipt-detail", ROUTES["receipts:receipt-detail"], persona, world)
+    intact.run()
+    assert intact.problems == []
+
+    monkeypatch.setattr(selectors, "receipt_scope", lambda user: Scope(national=True))
+    broken = Checker("receipts:receipt-detail", ROUTES["receipts:receipt-detail"], persona, world)
+    broken.run()
+    assert any("outside the scope) answered 200" in problem for problem in broken.problems), broken.problems
+    assert any("payer-4702" in problem for problem in broken.problems), broken.problems
+
 # ---------------------------------------------------------------------------------------------------------------
 # Known gaps, kept as strict xfails: each turns into a failure (XPASS) the day it is closed, so the entry is removed
 
