@@ -26,11 +26,18 @@ def reported_leaver(demo):
     return account
 
 
-def test_central_admin_deactivates_a_reported_leaver_who_then_cannot_log_in(journey: Journey, reported_leaver):
+def test_central_admin_deactivates_a_reported_leaver_who_then_cannot_log_in(journey: Journey, reported_leaver,
+                                                                            browser):
     from accounts.demo import DEMO_PASSWORD
     from accounts.models import User
 
-    assert reported_leaver.is_active and reported_leaver.check_password(DEMO_PASSWORD)
+    # The leaver is still logged in somewhere while the centre decides.
+    leaver_context = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok")
+    leaver = Journey(leaver_context.new_page(), journey.base_url, "central_admin-leaver-session")
+    leaver.login("retired.4701")
+    leaver.check("leaver-home")
+    assert "retired.4701" in leaver.page.get_by_role("main").inner_text()
+
     page = journey.page
     main = page.get_by_role("main")
     journey.login("admin.central")
@@ -45,6 +52,12 @@ def test_central_admin_deactivates_a_reported_leaver_who_then_cannot_log_in(jour
     assert "ระงับการใช้งานแล้ว 1 บัญชี" in page.get_by_role("status").inner_text()
     assert "ไม่มีรายงานที่รอพิจารณา" in main.inner_text()
     assert not User.objects.get(pk=reported_leaver.pk).is_active
+
+    leaver.page.reload()  # the open session ends with the account
+    leaver.check("leaver-session-ended")
+    assert leaver.page.url.startswith(journey.base_url + "/login/")
+    leaver.finish()
+    leaver_context.close()
 
     journey.logout()
     journey.check("logged-out")
