@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Official, Role, Unit, User
 from accounts.national_id import parse_national_id
@@ -41,28 +42,29 @@ from receipts.models import (
 )
 from receipts.payin import bill_payment_data
 
-# Messages (tests import them).
+# Messages (tests import them). Those raised as ValidationError are marked with gettext_noop and translated where
+# raised, so they stay plain Thai str here; a refusal stays Thai: its reason is also written to the event log.
 ACCOUNT_INACTIVE = "บัญชีผู้ใช้งานนี้ถูกระงับการใช้งาน จึงออกหรือยกเลิกใบเสร็จรับเงินไม่ได้"
 NOT_IN_HR_RECORD = "ไม่พบเลขประจำตัวประชาชนของบัญชีนี้ในทะเบียนบุคคล จึงออกหรือยกเลิกใบเสร็จรับเงินไม่ได้"
 NOT_IN_SERVICE = "ตามทะเบียนบุคคล ผู้ใช้งานมีสถานะ {status} จึงออกหรือยกเลิกใบเสร็จรับเงินไม่ได้"
 RETIRED = "ตามทะเบียนบุคคล ผู้ใช้งานเกษียณอายุราชการตั้งแต่วันที่ {date} จึงออกหรือยกเลิกใบเสร็จรับเงินไม่ได้"
 ROLE_NOT_HELD = "บัญชีนี้ไม่ได้ถือบทบาท {role} ({code}) ณ {unit}"
 NO_ORDER = "ไม่มีคำสั่งมอบหมายที่มีผลในวันที่ {date} ให้ท่านปฏิบัติหน้าที่ {role} ({code}) ณ {unit}"
-REASON_REQUIRED = "กรุณาระบุเหตุผลที่ยกเลิก"
-ALREADY_VOIDED = "ใบเสร็จรับเงินนี้ถูกยกเลิกไปแล้ว"
-PAYER_REQUIRED = "กรุณาระบุชื่อผู้ชำระเงิน"
-ITEMS_REQUIRED = "กรุณาระบุรายการอย่างน้อย 1 รายการ"
-FEE_TYPE_REQUIRED = "ใบเสร็จค่าธรรมเนียมต้องระบุประเภทค่าธรรมเนียม"
-FEE_TYPE_ONLY_FOR_FEES = "ระบุประเภทค่าธรรมเนียมได้เฉพาะใบเสร็จค่าธรรมเนียม"
-FEE_TYPE_INACTIVE = "ประเภทค่าธรรมเนียมนี้เลิกใช้แล้ว"
-CHEQUE_NUMBER_REQUIRED = "การชำระด้วยเช็คต้องระบุเลขที่เช็ค"
-SLIP_OTHER_UNIT = "ใบแจ้งการชำระเงินนี้เป็นของหน่วยงานอื่น"
-SLIP_ALREADY_PAID = "ใบแจ้งการชำระเงินนี้ออกใบเสร็จรับเงินไปแล้ว (เลขที่ {number})"
-SLIP_TRIAL_MISMATCH = "ใบแจ้งการชำระเงินนี้ออกในช่วงทดลอง จึงออกใบเสร็จจริงจากใบนี้ไม่ได้"
-SLIP_REAL_IN_TRIAL = "หน่วยงานอยู่ในช่วงทดลอง จึงออกใบเสร็จจากใบแจ้งการชำระเงินจริงไม่ได้"
-SLIP_AMOUNT_MISMATCH = "จำนวนเงินในใบเสร็จไม่ตรงกับใบแจ้งการชำระเงิน"
-BILLER_MISSING = "ยังไม่ได้กำหนดเลขประจำตัวผู้เสียภาษีและรหัสต่อท้ายของผู้รับชำระสำหรับหน่วยงานนี้ จึงออกใบแจ้งการชำระเงินไม่ได้"
-DUE_DATE_PAST = "วันครบกำหนดชำระต้องไม่ก่อนวันนี้"
+REASON_REQUIRED = gettext_noop("กรุณาระบุเหตุผลที่ยกเลิก")
+ALREADY_VOIDED = gettext_noop("ใบเสร็จรับเงินนี้ถูกยกเลิกไปแล้ว")
+PAYER_REQUIRED = gettext_noop("กรุณาระบุชื่อผู้ชำระเงิน")
+ITEMS_REQUIRED = gettext_noop("กรุณาระบุรายการอย่างน้อย 1 รายการ")
+FEE_TYPE_REQUIRED = gettext_noop("ใบเสร็จค่าธรรมเนียมต้องระบุประเภทค่าธรรมเนียม")
+FEE_TYPE_ONLY_FOR_FEES = gettext_noop("ระบุประเภทค่าธรรมเนียมได้เฉพาะใบเสร็จค่าธรรมเนียม")
+FEE_TYPE_INACTIVE = gettext_noop("ประเภทค่าธรรมเนียมนี้เลิกใช้แล้ว")
+CHEQUE_NUMBER_REQUIRED = gettext_noop("การชำระด้วยเช็คต้องระบุเลขที่เช็ค")
+SLIP_OTHER_UNIT = gettext_noop("ใบแจ้งการชำระเงินนี้เป็นของหน่วยงานอื่น")
+SLIP_ALREADY_PAID = gettext_noop("ใบแจ้งการชำระเงินนี้ออกใบเสร็จรับเงินไปแล้ว (เลขที่ {number})")
+SLIP_TRIAL_MISMATCH = gettext_noop("ใบแจ้งการชำระเงินนี้ออกในช่วงทดลอง จึงออกใบเสร็จจริงจากใบนี้ไม่ได้")
+SLIP_REAL_IN_TRIAL = gettext_noop("หน่วยงานอยู่ในช่วงทดลอง จึงออกใบเสร็จจากใบแจ้งการชำระเงินจริงไม่ได้")
+SLIP_AMOUNT_MISMATCH = gettext_noop("จำนวนเงินในใบเสร็จไม่ตรงกับใบแจ้งการชำระเงิน")
+BILLER_MISSING = gettext_noop("ยังไม่ได้กำหนดเลขประจำตัวผู้เสียภาษีและรหัสต่อท้ายของผู้รับชำระสำหรับหน่วยงานนี้ จึงออกใบแจ้งการชำระเงินไม่ได้")
+DUE_DATE_PAST = gettext_noop("วันครบกำหนดชำระต้องไม่ก่อนวันนี้")
 
 PAYIN_SLIP_DAYS = 7  # default time to pay a slip
 
@@ -178,7 +180,7 @@ def _payer_national_id(value: str) -> str:
 
 def _clean_items(items: Sequence[ItemInput]) -> list[ReceiptItem]:
     if not items:
-        raise ValidationError(ITEMS_REQUIRED)
+        raise ValidationError(gettext(ITEMS_REQUIRED))
     cleaned = []
     for line_no, item in enumerate(items, start=1):
         description = (item.description or "").strip()
@@ -230,15 +232,15 @@ def receipt_issue(
             receipt_right_check(user=issuer, unit=unit, category=category, on=on)
             official = issuer.official
             if not payer_name or not payer_name.strip():
-                raise ValidationError(PAYER_REQUIRED)
+                raise ValidationError(gettext(PAYER_REQUIRED))
             if PaymentMethod(payment_method) == PaymentMethod.CHEQUE and not payment_reference.strip():
-                raise ValidationError(CHEQUE_NUMBER_REQUIRED)
+                raise ValidationError(gettext(CHEQUE_NUMBER_REQUIRED))
             if category == Category.FEE and fee_type is None:
-                raise ValidationError(FEE_TYPE_REQUIRED)
+                raise ValidationError(gettext(FEE_TYPE_REQUIRED))
             if category != Category.FEE and fee_type is not None:
-                raise ValidationError(FEE_TYPE_ONLY_FOR_FEES)
+                raise ValidationError(gettext(FEE_TYPE_ONLY_FOR_FEES))
             if fee_type is not None and not fee_type.is_active:
-                raise ValidationError(FEE_TYPE_INACTIVE)
+                raise ValidationError(gettext(FEE_TYPE_INACTIVE))
             lines = _clean_items(items)
             total = sum((line.amount for line in lines), Decimal("0.00"))
             trial = unit_in_trial_mode(unit)
@@ -281,9 +283,9 @@ def receipt_void(*, receipt: Receipt, actor: User, reason: str, ip_address: str 
             locked = Receipt.objects.select_for_update().get(pk=receipt.pk)
             receipt_right_check(user=actor, unit=locked.unit, category=locked.category, on=today())
             if not reason or not reason.strip():
-                raise ValidationError(REASON_REQUIRED)
+                raise ValidationError(gettext(REASON_REQUIRED))
             if locked.voided_at is not None:
-                raise ValidationError(ALREADY_VOIDED)
+                raise ValidationError(gettext(ALREADY_VOIDED))
             locked.voided_at = timezone.now()
             locked.voided_by = actor
             locked.void_reason = reason.strip()[:255]
@@ -342,16 +344,16 @@ def payin_slip_create(
             on = today()
             receipt_right_check(user=issuer, unit=unit, category=Category.FEE, on=on)
             if not payer_name or not payer_name.strip():
-                raise ValidationError(PAYER_REQUIRED)
+                raise ValidationError(gettext(PAYER_REQUIRED))
             if not fee_type.is_active:
-                raise ValidationError(FEE_TYPE_INACTIVE)
+                raise ValidationError(gettext(FEE_TYPE_INACTIVE))
             amount = _money(amount, label="จำนวนเงิน")
             due_date = due_date or on + datetime.timedelta(days=PAYIN_SLIP_DAYS)
             if due_date < on:
-                raise ValidationError(DUE_DATE_PAST)
+                raise ValidationError(gettext(DUE_DATE_PAST))
             office = biller_for(unit)
             if office is None:
-                raise ValidationError(BILLER_MISSING)
+                raise ValidationError(gettext(BILLER_MISSING))
             trial = unit_in_trial_mode(unit)
             fiscal_year = fiscal_year_be(on)
             slip = PayInSlip(
@@ -385,16 +387,16 @@ def _slip_ready_to_pay(slip: PayInSlip, *, unit: Unit, trial: bool, total: Decim
     """Lock the slip and check that this receipt may settle it."""
     slip = PayInSlip.objects.select_for_update().get(pk=slip.pk)
     if slip.unit_id != unit.pk:
-        raise ValidationError(SLIP_OTHER_UNIT)
+        raise ValidationError(gettext(SLIP_OTHER_UNIT))
     if slip.trial and not trial:
-        raise ValidationError(SLIP_TRIAL_MISMATCH)
+        raise ValidationError(gettext(SLIP_TRIAL_MISMATCH))
     if trial and not slip.trial:
-        raise ValidationError(SLIP_REAL_IN_TRIAL)
+        raise ValidationError(gettext(SLIP_REAL_IN_TRIAL))
     paid = Receipt.objects.filter(payin_slip=slip, voided_at__isnull=True).select_related("unit").first()
     if paid is not None:
-        raise ValidationError(SLIP_ALREADY_PAID.format(number=paid.number_display))
+        raise ValidationError(gettext(SLIP_ALREADY_PAID).format(number=paid.number_display))
     if slip.amount != total:
-        raise ValidationError(SLIP_AMOUNT_MISMATCH)
+        raise ValidationError(gettext(SLIP_AMOUNT_MISMATCH))
     return slip
 
 
