@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
@@ -167,8 +168,8 @@ class ReceiptVoidView(GenericAPIView):
         except services.ReceiptRefused as refusal:
             raise right_refused(refusal) from None
         except ValidationError as exc:
-            if exc.messages == [services.ALREADY_VOIDED]:
-                raise Conflict(services.ALREADY_VOIDED, code="ALREADY_VOIDED") from None
+            if exc.messages == [gettext(services.ALREADY_VOIDED)]:  # raised in the request's language
+                raise Conflict(gettext(services.ALREADY_VOIDED), code="ALREADY_VOIDED") from None
             raise
         return Response(ReceiptSerializer(_receipt_by_number(request, number)).data)
 
