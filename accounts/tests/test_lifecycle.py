@@ -173,6 +173,18 @@ def test_report_then_accept_deactivates_without_deleting(client, make_account, r
 
 
 @pytest.mark.django_db
+def test_one_scan_serves_a_whole_batch(make_account, reviewer_4701, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    accounts = [make_account("ISV_USER", unit_code="4701") for _ in range(3)]
+    reports = report(accounts, reviewer_4701, evidence=SimpleUploadedFile("order.pdf", b"%PDF-1.4 x"))
+    names = {LeaverReport.objects.get(pk=r.pk).evidence.name for r in reports}
+    assert len(names) == 1 and names != {""}
+    assert len(list(tmp_path.rglob("*.pdf"))) == 1
+
+
+@pytest.mark.django_db
 def test_a_logged_in_session_ends_when_the_account_is_deactivated(client, make_account, reviewer_4701, central):
     account = make_account("ISV_USER", unit_code="4701")
     client.force_login(account)

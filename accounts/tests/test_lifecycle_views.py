@@ -19,6 +19,12 @@ def menu_html(html: str) -> str:
     return html.split('<nav aria-label="เมนูหลัก">', 1)[1].split("</nav>", 1)[0]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded scans go to a temporary folder, not the working tree's media/."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def holder(make_account):
     return make_account("ISV_USER", unit_code="4701", username="holder.4701")
