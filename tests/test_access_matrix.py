@@ -126,6 +126,12 @@ def import_token(call: Call, inside: bool) -> Target:
     return Target({"token": token}, "", call.persona.home)
 
 
+def bangkok_today() -> datetime.date:
+    from accounts.rights import today
+
+    return today()  # the day every rule is judged on, not the machine's (UTC) date
+
+
 def be(day: datetime.date) -> str:
     return f"{day.year + 543:04d}-{day.month:02d}-{day.day:02d}"
 
@@ -137,7 +143,7 @@ def round_item_answer(world: World, code: str) -> dict:
     item = world.place(code).round_item
     if "confirmed" in decisions_for(item.code):
         return {"decision": "confirmed"}
-    until = datetime.date.today() + datetime.timedelta(days=60)
+    until = bangkok_today() + datetime.timedelta(days=60)
     return {"decision": "exception", "reason": "มีคำสั่งรองรับ", "exception_until": be(until)}
 
 
@@ -233,8 +239,8 @@ ROUTES: dict[str, Route] = {
     # Review rounds
     "audit:round-list": Route(REVIEWERS),
     "audit:round-open": Route(CENTRAL, post=lambda w, code: {
-        "name": "รอบใหม่", "as_of": be(datetime.date.today()),
-        "deadline": be(datetime.date.today() + datetime.timedelta(days=30))}),
+        "name": "รอบใหม่", "as_of": be(bangkok_today()),
+        "deadline": be(bangkok_today() + datetime.timedelta(days=30))}),
     "audit:round-detail": Route(
         REVIEWERS, args=at(lambda w, code: Target({"pk": w.review_round.pk}, f"unit={code}"))),
     "audit:round-close": Route(CENTRAL, args=fixed(lambda w: {"pk": w.review_round.pk}), post=lambda w, code: {}),
@@ -667,7 +673,7 @@ def test_a_district_reviewer_cannot_take_an_account_of_another_province(world):
     reviewer, victim = world.users["reviewer.4701"], world.place("4901").account
     client = Client()
     client.force_login(reviewer)
-    today, unit = datetime.date.today(), Unit.objects.get(code="4701")
+    today, unit = bangkok_today(), Unit.objects.get(code="4701")
     response = client.post(reverse("accounts:order-create"), {
         "number": "555/2569", "order_date": be(today), "issuing_unit": unit.pk, "signer": "นายอำเภอ",
         "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200",
