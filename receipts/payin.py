@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 MAX_DATA_LENGTH = 62  # without the carriage returns
+_REFERENCE = re.compile(r"[0-9A-Z]{1,18}")
 
 
 def amount_in_satang(amount: Decimal) -> int:
@@ -33,6 +35,9 @@ def bill_payment_data(*, tax_id: str, suffix: str, reference1: str, reference2: 
     """The cross-bank bill payment string: |{tax_id}{suffix}\\r{ref1}\\r{ref2}\\r{amount in satang}."""
     if not (tax_id.isdigit() and len(tax_id) == 13 and suffix.isdigit() and len(suffix) == 2):
         raise ValueError("the biller ID is a 13-digit tax ID and a 2-digit suffix")
+    for reference in (reference1, reference2):
+        if not _REFERENCE.fullmatch(reference):
+            raise ValueError("a reference is 1 to 18 upper-case letters or digits")
     satang = amount_in_satang(amount)
     if satang <= 0:
         raise ValueError("a pay-in slip carries a positive amount")

@@ -1,0 +1,98 @@
+"""The printed receipt: Thai glyphs that come back out of the PDF, amounts in Thai words, ยกเลิก and ทดลอง marks."""
+
+import datetime
+import shutil
+import subprocess
+import unicodedata
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Unit
+from accounts.thai import baht_in_words
+from receipts.documents import daily_summary_pdf, receipt_pdf
+from receipts.models import ReceiptOffice
+from receipts.services import ItemInput, receipt_void
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (Debian poppler-utils)")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF in content order. NFKC, because SARA AM comes back as NIKHAHIT + SARA AA (its decomposition)."""
+    assert content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout
+    return unicodedata.normalize("NFKC", text.decode("utf-8"))
+
+
+def thai(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize(
+    "amount, words",
+    [
+        ("0.50", "ห้าสิบสตางค์"),
+        ("1", "หนึ่งบาทถ้วน"),
+        ("21", "ยี่สิบเอ็ดบาทถ้วน"),
+        ("101", "หนึ่งร้อยเอ็ดบาทถ้วน"),
+        ("1000000", "หนึ่งล้านบาทถ้วน"),
+        ("1234567.89", "หนึ่งล้านสองแสนสามหมื่นสี่พันห้าร้อยหกสิบเจ็ดบาทแปดสิบเก้าสตางค์"),
+    ],
+)
+def test_amounts_in_thai_words(amount, words):
+    assert baht_in_words(Decimal(amount)) == words
+
+
+@pytest.fixture
+def big_receipt(clock, issue, make_account):
+    clock(datetime.date(2026, 11, 2))
+    return issue(
+        make_account("ISV_AUCTION_RECEIPT", first_name="ประเสริฐ"), "AUCTION",
+        payer_name="นายสมพงษ์ ศรีสกล", payer_national_id="1101700230708",
+        items=[ItemInput("ที่ดินพร้อมสิ่งปลูกสร้าง ขายทอดตลาด", Decimal("1"), Decimal("1234567.39")),
+               ItemInput("ค่าธรรมเนียมการขาย", Decimal("2"), Decimal("0.25"))],
+    )
+
+
+@pytest.mark.django_db
+def test_receipt_pdf_has_extractable_thai_text(big_receipt):
+    text = pdf_text(receipt_pdf(big_receipt))
+    for expected in [
+        "ใบเสร็จรับเงิน", "ที่ทำการปกครองอำเภอเมืองสกลนคร", "4701/2570/000001", "2 พฤศจิกายน 2569",
+        "นายสมพงษ์ ศรีสกล", "1-1017-00230-70-8", "ที่ดินพร้อมสิ่งปลูกสร้าง ขายทอดตลาด", "1,234,567.89",
+        "หนึ่งล้านสองแสนสามหมื่นสี่พันห้าร้อยหกสิบเจ็ดบาทแปดสิบเก้าสตางค์", "นายประเสริฐ ใจดี",
+        "ปลัดอำเภอชำนาญการพิเศษ", "งานขายทอดตลาด",
+    ]:
+        assert thai(expected) in text, expected
+    assert text.count(thai("ต้นฉบับ")) == 1 and text.count(thai("สำเนา")) == 1  # an original and a copy
+    assert thai("ยกเลิก") not in text and thai("ทดลอง") not in text
+
+
+@pytest.mark.django_db
+def test_voided_receipt_pdf_says_yokloek_on_both_pages(big_receipt, make_account):
+    voided = receipt_void(receipt=big_receipt, actor=big_receipt.issued_by, reason="ผู้ซื้อสละสิทธิ์")
+    text = pdf_text(receipt_pdf(voided))
+    assert text.count(thai("ใบเสร็จรับเงินฉบับนี้ถูกยกเลิกแล้ว")) == 2
+    assert thai("ผู้ซื้อสละสิทธิ์") in text
+    assert "4701/2570/000001" in text  # keeps its number
+
+
+@pytest.mark.django_db
+def test_trial_receipt_pdf_says_thotlong(clock, issue, make_account):
+    clock(datetime.date(2026, 11, 2))
+    ReceiptOffice.objects.create(unit=Unit.objects.get(code="4701"), trial_mode=True)
+    text = pdf_text(receipt_pdf(issue(make_account("ISV_FEE_RECEIPT"))))
+    assert thai("ทดลอง") in text and "4701/2570/000001" in text
+
+
+@pytest.mark.django_db
+def test_daily_summary_pdf(clock, issue, make_account):
+    from receipts.selectors import receipt_daily_summary
+
+    clock(datetime.date(2026, 11, 2))
+    account = make_account("ISV_FEE_RECEIPT")
+    issue(account, items=[ItemInput("ค่าธรรมเนียม", Decimal("1"), Decimal("21.00"))])
+    summary = receipt_daily_summary(viewer=account, unit=Unit.objects.get(code="4701"), day=datetime.date(2026, 11, 2))
+    text = pdf_text(daily_summary_pdf(summary))
+    for expected in ["รายงานสรุปการรับเงินประจำวัน", "2 พฤศจิกายน 2569", "ยี่สิบเอ็ดบาทถ้วน", "4701/2570/000001"]:
+        assert thai(expected) in text, expected
