@@ -133,7 +133,9 @@ class _Context:
         }
         lines_qs = OrderLine.objects.in_force(as_of).filter(official__national_id__in=national_ids)
         lines = list(lines_qs.only(*LINE_FIELDS))
-        orders = {order.pk: order for order in AssignmentOrder.objects.filter(pk__in=lines_qs.values("order_id"))
+        # By the ids just read (a few thousand at most, nationally): a second nested subquery here let PostgreSQL
+        # pick a pathological plan on small tables with stale statistics.
+        orders = {order.pk: order for order in AssignmentOrder.objects.filter(pk__in={line.order_id for line in lines})
                   .only("id", "number", "order_date", "issuing_unit")}
         held_rows = list(
             UnitUserObjectPermission.objects.filter(user_id__in=accounts_qs.values("pk"), permission__role__isnull=False)
