@@ -76,3 +76,16 @@ def test_pages_work_for_an_account_unknown_to_the_hr_record(client):
     assert client.get(reverse("home")).status_code == 200
     html = client.get(reverse("accounts:profile")).content.decode()
     assert "ไม่พบเลขประจำตัวประชาชนนี้ในทะเบียนบุคคล" in html
+
+
+@pytest.mark.django_db
+def test_error_pages_are_thai(client, settings, make_account):
+    settings.DEBUG = False
+    client.force_login(make_account("DISTRICT_REVIEWER"))
+    missing = client.get("/audit/accounts/999999999/")
+    assert missing.status_code == 404
+    assert "ไม่พบหน้าที่ต้องการ" in missing.content.decode()
+    client.force_login(make_account("ISV_USER"))
+    refused = client.get(reverse("audit:national-summary"))
+    assert refused.status_code == 403
+    assert "ไม่มีสิทธิ์เข้าถึงหน้านี้" in refused.content.decode()
