@@ -43,6 +43,7 @@ CR_NOTHING_TO_CHANGE = _("ข้อมูลที่ขอแก้ไขตร
 CR_ALREADY_PENDING = _("มีคำขอที่รอพิจารณาอยู่แล้ว กรุณารอผลหรือถอนคำขอเดิมก่อน")
 CR_NOT_PENDING = _("คำขอนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว")
 CR_OWN_DECISION = _("ผู้ยื่นคำขอไม่สามารถพิจารณาคำขอของตนเองได้")
+CR_UNIT_OUT_OF_SCOPE = _("หน่วยงานที่ขอเปลี่ยนไปอยู่นอกขอบเขตของท่าน จึงอนุมัติไม่ได้ กรุณาให้หน่วยงานที่ครอบคลุมทั้งสองหน่วยงานพิจารณา")
 LEAVER_NONE_SELECTED = _("กรุณาเลือกบัญชีที่จะรายงานอย่างน้อยหนึ่งบัญชี")
 LEAVER_FUTURE_DATE = _("วันที่พ้นจากหน้าที่ต้องไม่เป็นวันในอนาคต")
 LEAVER_ALREADY_PENDING = _("บัญชี {username} มีรายงานที่รอส่วนกลางพิจารณาอยู่แล้ว")
@@ -57,6 +58,7 @@ ORDER_DUPLICATE = _("หน่วยงานนี้มีคำสั่ง�
 ORDER_NO_LINES = _("คำสั่งต้องมีรายการอย่างน้อยหนึ่งรายการ")
 ORDER_ALREADY_REVOKED = _("คำสั่งนี้ถูกยกเลิกแล้ว")
 ORDER_UNIT_OUT_OF_SCOPE = _("หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้")
+ORDER_OFFICIAL_OUT_OF_SCOPE = _("รายการที่ {index}: ผู้ที่ระบุสังกัดหน่วยงานนอกขอบเขตของท่านตามทะเบียนบุคคล")
 
 
 def _require_reason(reason: str) -> str:
@@ -175,13 +177,17 @@ def change_request_decide(
 ) -> ChangeRequest:
     """Approve (the registration data takes the requested values) or reject (a reason is required).
 
-    `scope` is the actor's scope for deciding change requests; it must cover the account's registered unit. Nobody
+    `scope` is the actor's scope for deciding change requests; it must cover the account's registered unit and, to
+    approve, the unit requested. Nobody
     decides their own request. Approval keeps the overwritten values on the request and in the event log.
     """
     change_request = _lock_pending_request(change_request)
     account = _lock_account(change_request.account)
     if not scope.contains(account.registered_unit):
         raise PermissionDenied(OUT_OF_SCOPE)
+    if approve and not scope.contains(change_request.unit):
+        # Approving would hand the account to an office the decider does not answer for.
+        raise PermissionDenied(CR_UNIT_OUT_OF_SCOPE)
     if actor.pk in (account.pk, change_request.filed_by_id):
         raise PermissionDenied(CR_OWN_DECISION)
     reason = (reason or "").strip()
@@ -354,13 +360,15 @@ def leaver_report_return(
 def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, ip_address: str | None = None) -> User:
     """Move `account` to the unit of `line` (an in-force line naming its holder), and its roles with it.
 
-    `scope` is the actor's scope for recording orders; it must cover the new unit. Roles held at other units are
+    `scope` is the actor's scope for recording orders; it must cover the new unit and the account's present one
+    (a move between provinces is the centre's). Roles held at other units are
     revoked, and those the in-force lines grant at the new unit (policies permitting) are granted, each logged.
     """
     line = OrderLine.objects.select_related("order", "official", "unit", "position", "level").get(pk=line.pk)
-    if not scope.contains(line.unit):
-        raise PermissionDenied(OUT_OF_SCOPE)
     account = _lock_account(account)
+    # Both ends of the move: an office may not take an account away from an office it does not answer for.
+    if not (scope.contains(line.unit) and scope.contains(account.registered_unit)):
+        raise PermissionDenied(OUT_OF_SCOPE)
     if not account.is_active:
         raise ValidationError(ACCOUNT_INACTIVE)
     if line.official.national_id != account.official_id:
@@ -436,12 +444,16 @@ def order_record(
 ) -> AssignmentOrder:
     """Record a written assignment order and its lines. Rights follow from it only through sync (explicit, logged).
 
-    `scope` is the actor's scope for recording orders: it must cover the issuing unit and every line's unit.
+    `scope` is the actor's scope for recording orders: it must cover the issuing unit, every line's unit and the unit
+    of every official named (by the HR record), so an office cannot reach people of another office through an order.
     """
     errors = []
     for unit in {issuing_unit, *(line.unit for line in lines)}:
         if not scope.contains(unit):
             errors.append(ORDER_UNIT_OUT_OF_SCOPE.format(unit=unit.display_name))
+    for index, line in enumerate(lines, start=1):
+        if not scope.contains(line.official.unit):
+            errors.append(ORDER_OFFICIAL_OUT_OF_SCOPE.format(index=index))
     if errors:
         raise PermissionDenied(" ".join(sorted(errors)))
     if not lines:

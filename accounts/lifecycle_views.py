@@ -454,9 +454,10 @@ class OrderDetailView(MenuRequiredMixin, TemplateView):
         on = today()
         # Accounts of the people named, registered elsewhere: a transfer can move them here under this order.
         accounts = {}
-        for account in User.objects.filter(
+        # Only accounts in the viewer's scope are shown: the order may name people registered elsewhere.
+        for account in self.scope.filter(User.objects.filter(
             is_active=True, official_id__in={line.official.national_id for line in lines}
-        ).select_related("registered_unit"):
+        ), "registered_unit").select_related("registered_unit"):
             accounts.setdefault(account.official_id, []).append(account)
         rows = []
         for line in lines:
@@ -501,7 +502,10 @@ class AccountMoveView(MenuRequiredMixin, View):
         line = get_object_or_404(
             self.scope.filter(OrderLine.objects.all(), "unit").select_related("order", "official"), pk=line_pk
         )
-        account = get_object_or_404(User, pk=request.POST.get("account") or 0, official_id=line.official.national_id)
+        # The account must be in the caller's scope too: 404 for one registered at an office they do not answer for.
+        account = get_object_or_404(
+            self.accounts_in_scope(), pk=request.POST.get("account") or 0, official_id=line.official.national_id
+        )
         try:
             lifecycle.account_move(account=account, line=line, actor=request.user, scope=self.scope,
                                    ip_address=client_ip(request))

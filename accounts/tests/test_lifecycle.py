@@ -247,7 +247,8 @@ def test_return_needs_a_reason_and_keeps_the_account(make_account, reviewer_4701
 @pytest.mark.django_db
 def test_move_follows_the_new_order_and_its_roles(make_account, today):
     account = make_account("ISV_USER", "ISV_FEE_RECEIPT", unit_code="4701")
-    receiving = make_account("DISTRICT_REVIEWER", unit_code="4702", position_name="เจ้าพนักงานปกครอง")
+    # A move between two districts is decided by the province office, which answers for both.
+    receiving = make_account("PROVINCE_REVIEWER", unit_code="47", position_name="จ่าจังหวัด")
     order = AssignmentOrderFactory(issuing_unit=unit("47"), number="88/2569")
     line = OrderLineFactory(order=order, official=account.official, role=role("ISV_USER"), unit=unit("4702"),
                             effective_from=today - datetime.timedelta(days=1))
@@ -267,7 +268,7 @@ def test_move_follows_the_new_order_and_its_roles(make_account, today):
 def test_move_refusals(make_account, today):
     account = make_account("ISV_USER", unit_code="4701")
     stranger = make_account("ISV_USER", unit_code="4702")
-    receiving = make_account("DISTRICT_REVIEWER", unit_code="4702", position_name="เจ้าพนักงานปกครอง")
+    receiving = make_account("PROVINCE_REVIEWER", unit_code="47", position_name="จ่าจังหวัด")
     scope = scope_of(receiving, "menu_record_orders")
     future = OrderLineFactory(official=account.official, unit=unit("4702"), effective_from=today + datetime.timedelta(days=5))
     with pytest.raises(ValidationError, match="ไม่มีผล"):
@@ -275,9 +276,14 @@ def test_move_refusals(make_account, today):
     other = OrderLineFactory(official=stranger.official, unit=unit("4702"))
     with pytest.raises(ValidationError, match="ไม่ได้ระบุผู้ถือบัญชีนี้"):
         lifecycle.account_move(account=account, line=other, actor=receiving, scope=scope)
-    elsewhere = OrderLineFactory(official=account.official, unit=unit("4703"))
+    elsewhere = OrderLineFactory(official=account.official, unit=unit("4901"))
     with pytest.raises(PermissionDenied):
         lifecycle.account_move(account=account, line=elsewhere, actor=receiving, scope=scope)
+    # The receiving district alone cannot take an account registered at another office, even under its own order.
+    district = make_account("DISTRICT_REVIEWER", unit_code="4702", position_name="เจ้าพนักงานปกครอง")
+    incoming = OrderLineFactory(official=account.official, unit=unit("4702"), effective_from=today - datetime.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        lifecycle.account_move(account=account, line=incoming, actor=district, scope=scope_of(district, "menu_record_orders"))
     account.refresh_from_db()
     assert account.registered_unit.code == "4701"
 
@@ -331,3 +337,30 @@ def test_revoking_an_order_stops_its_grants(make_account, reviewer_4701):
         lifecycle.order_revoke(order=order, actor=province, reason="ซ้ำ", scope=scope)
     order.refresh_from_db()
     assert order.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_an_order_cannot_name_an_official_of_another_office(make_account, reviewer_4701):
+    outsider = make_account(held=False, unit_code="4901")
+    with pytest.raises(PermissionDenied, match="รายการที่ 1"):
+        lifecycle.order_record(number="6/2569", order_date=datetime.date(2025, 12, 20), issuing_unit=unit("4701"),
+                               signer="นายอำเภอ", lines=[line_input(outsider.official)], actor=reviewer_4701,
+                               scope=scope_of(reviewer_4701, "menu_record_orders"))
+    assert not outsider.official.order_lines.exists()
+
+
+@pytest.mark.django_db
+def test_approval_cannot_send_an_account_outside_the_deciders_scope(make_account, reviewer_4701):
+    holder = make_account("ISV_USER", unit_code="4701")
+    request = lifecycle.change_request_file(
+        account=holder, filed_by=holder, position=holder.registered_position, level=holder.registered_level,
+        unit=unit("4901"), order_number="9/2569", order_date=datetime.date(2026, 1, 5),
+    )
+    with pytest.raises(PermissionDenied):
+        lifecycle.change_request_decide(change_request=request, actor=reviewer_4701, approve=True, reason="",
+                                        scope=scope_of(reviewer_4701, "menu_decide_change_requests"))
+    holder.refresh_from_db()
+    assert holder.registered_unit.code == "4701"
+    # Rejecting it stays possible: the decider answers for the account.
+    lifecycle.change_request_decide(change_request=request, actor=reviewer_4701, approve=False, reason="หน่วยงานปลายทางต้องพิจารณา",
+                                    scope=scope_of(reviewer_4701, "menu_decide_change_requests"))
