@@ -1,12 +1,14 @@
 """The menus of the navigation bar. Each shows only when the account's effective roles include its permission.
 
-A menu may carry a count (a queue's length): a callable `count(user, rights) -> int` that costs one query and runs only
-when the menu is shown.
+A menu may carry a count (a queue's length): a callable `count(user, rights)` returning the queryset to count (or 0
+when the queue is not the viewer's). The counts of all the menus shown are taken together in one query.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Count, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -19,19 +21,19 @@ class MenuItem:
     permission: str | None  # a Role menu codename; None for every logged-in account
     label: str | Promise
     url_name: str
-    count: Callable[..., int] | None = None  # count(user, rights): one query, shown as a badge when not zero
+    count: Callable[..., QuerySet | int] | None = None  # count(user, rights): shown as a badge when not zero
     hide_when_zero: bool = False  # a queue that matters only when something waits in it
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Queue counts, each one query, each within the viewer's scope for that menu
+# Queue counts, each within the viewer's scope for that menu: querysets, counted together by menu_for
 
 
 def pending_change_requests(user, rights: AccountRights) -> int:
     from accounts.models import ChangeRequest
 
     scope = rights.scope_for("menu_decide_change_requests")
-    return scope.filter(ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING), "account__registered_unit").count()
+    return scope.filter(ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING), "account__registered_unit")
 
 
 def pending_leaver_reports(user, rights: AccountRights) -> int:
@@ -39,7 +41,7 @@ def pending_leaver_reports(user, rights: AccountRights) -> int:
 
     if not rights.scope_for("menu_deactivate_accounts").national:
         return 0
-    return LeaverReport.objects.filter(status=LeaverReport.Status.PENDING).count()
+    return LeaverReport.objects.filter(status=LeaverReport.Status.PENDING)
 
 
 def returned_leaver_reports(user, rights: AccountRights) -> int:
@@ -54,7 +56,7 @@ def returned_leaver_reports(user, rights: AccountRights) -> int:
     later = LeaverReport.objects.filter(account=OuterRef("account"), created_at__gt=OuterRef("created_at"))
     return scope.filter(LeaverReport.objects.filter(status=LeaverReport.Status.RETURNED), "unit").exclude(
         Exists(later)
-    ).count()
+    )
 
 
 def locked_accounts(user, rights: AccountRights) -> int:
@@ -62,7 +64,7 @@ def locked_accounts(user, rights: AccountRights) -> int:
     from accounts.models import User
 
     scope = rights.scope_for("menu_review_accounts")
-    return scope.filter(User.objects.filter(username__in=locked_usernames()), "registered_unit").count()
+    return scope.filter(User.objects.filter(username__in=locked_usernames()), "registered_unit")
 
 
 MENU = [
@@ -87,16 +89,38 @@ def register_menu(*items: MenuItem) -> None:
     MENU.extend(item for item in items if item not in MENU)
 
 
+def _count_all(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """Count several querysets in one query: each becomes a scalar subquery of a one-row select."""
+    if not querysets:
+        return {}
+    from accounts.models import Unit
+
+    counts = {
+        name: Coalesce(
+            Subquery(qs.order_by().annotate(_group=Value(1)).values("_group").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        )
+        for name, qs in querysets.items()
+    }
+    # Any table with a row would do; the department's unit is always there.
+    row = Unit.objects.order_by().values(**counts)[:1]
+    return next(iter(row), dict.fromkeys(querysets, 0))
+
+
 def menu_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     rights = cached_account_rights(user)
     codenames = rights.menu_codenames()
+    shown = [item for item in MENU if item.permission is None or item.permission in codenames or user.is_superuser]
+    pending = {}
+    for index, item in enumerate(shown):
+        if item.count is not None:
+            pending[f"menu{index}"] = item.count(user, rights)
+    counts = _count_all({name: qs for name, qs in pending.items() if isinstance(qs, QuerySet)})
     entries = []
-    for item in MENU:
-        if not (item.permission is None or item.permission in codenames or user.is_superuser):
-            continue
-        count = item.count(user, rights) if item.count else None
+    for index, item in enumerate(shown):
+        count = counts.get(f"menu{index}", pending.get(f"menu{index}"))
         if item.hide_when_zero and not count:
             continue
         entries.append({"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name, "count": count})

@@ -125,12 +125,14 @@ class _Context:
 
     def __init__(self, *, as_of: datetime.date, accounts_qs, scope: Scope | None):
         self.as_of = as_of
-        self.accounts = list(accounts_qs.only(*ACCOUNT_FIELDS).order_by("registered_unit__code", "username"))
+        # The HR record comes with its account (one row each, so the join builds no duplicates).
+        self.accounts = list(
+            accounts_qs.select_related("official")
+            .only(*ACCOUNT_FIELDS, *(f"official__{name}" for name in OFFICIAL_FIELDS))
+            .order_by("registered_unit__code", "username")
+        )
         national_ids = accounts_qs.filter(official__isnull=False).values("official_id")
-        officials = {
-            official.national_id: official
-            for official in Official.objects.filter(national_id__in=national_ids).only(*OFFICIAL_FIELDS)
-        }
+        officials = {account.official.national_id: account.official for account in self.accounts if account.official}
         lines_qs = OrderLine.objects.in_force(as_of).filter(official__national_id__in=national_ids)
         lines = list(lines_qs.only(*LINE_FIELDS))
         # By the ids just read (a few thousand at most, nationally): a second nested subquery here let PostgreSQL
@@ -159,7 +161,6 @@ class _Context:
         for account in self.accounts:
             _attach(
                 account,
-                official=officials.get(account.official_id),  # None: not in the HR record
                 registered_unit=units.get(account.registered_unit_id),
                 registered_position=positions.get(account.registered_position_id),
                 registered_level=levels.get(account.registered_level_id),

@@ -351,14 +351,14 @@ def round_items_of_office(*, review_round: ReviewRound, unit: Unit) -> QuerySet[
     )
 
 
-def undecided_items_count(user, rights) -> int:
-    """The navigation count: items of open rounds in the viewer's offices nobody answered yet (one query)."""
+def undecided_items_count(user, rights):
+    """The navigation count: items of open rounds in the viewer's offices nobody answered yet (a queryset to count)."""
     scope = rights.scope_for("menu_review_accounts")
     if scope.national:  # the centre follows completion, it does not answer for the offices
         return 0
     return scope.filter(
         RoundItem.objects.filter(round__closed_at__isnull=True, decision=D.NOT_VERIFIED), "unit"
-    ).count()
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
