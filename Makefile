@@ -21,6 +21,7 @@ db: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_receipts
 
 run: db
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
