@@ -104,6 +104,17 @@ def _attach(instance, **related) -> None:
     instance._state.fields_cache.update(related)
 
 
+IN_BATCH = 20_000  # ids per IN list: below SQLite's limit on bound parameters (32,766)
+
+
+def _in_batches(qs, field: str, ids: list) -> list:
+    """Rows of `qs` whose `field` is one of `ids`: one query per 20,000 ids (one for any scope below the nation)."""
+    rows = []
+    for start in range(0, len(ids), IN_BATCH):
+        rows.extend(qs.filter(**{f"{field}__in": ids[start:start + IN_BATCH]}))
+    return rows
+
+
 ACCOUNT_FIELDS = (
     "id", "username", "first_name", "last_name", "email", "last_login", "date_joined", "is_active", "is_staff",
     "is_superuser", "deactivated_at", "deactivation_reason", "official",
@@ -131,17 +142,22 @@ class _Context:
             .only(*ACCOUNT_FIELDS, *(f"official__{name}" for name in OFFICIAL_FIELDS))
             .order_by("registered_unit__code", "username")
         )
-        national_ids = accounts_qs.filter(official__isnull=False).values("official_id")
         officials = {account.official.national_id: account.official for account in self.accounts if account.official}
-        lines_qs = OrderLine.objects.in_force(as_of).filter(official__national_id__in=national_ids)
-        lines = list(lines_qs.only(*LINE_FIELDS))
+        # Filtered by the ids just read rather than by a subquery of the accounts: on fresh (unanalysed) tables
+        # PostgreSQL planned the nested subqueries badly enough to take minutes.
+        lines = _in_batches(
+            OrderLine.objects.in_force(as_of).only(*LINE_FIELDS), "official_id", [o.pk for o in officials.values()]
+        )
         # By the ids just read (a few thousand at most, nationally): a second nested subquery here let PostgreSQL
         # pick a pathological plan on small tables with stale statistics.
         orders = {order.pk: order for order in AssignmentOrder.objects.filter(pk__in={line.order_id for line in lines})
                   .only("id", "number", "order_date", "issuing_unit")}
-        held_rows = list(
-            UnitUserObjectPermission.objects.filter(user_id__in=accounts_qs.values("pk"), permission__role__isnull=False)
-            .values_list("user_id", "permission_id", "content_object_id")
+        held_rows = _in_batches(
+            UnitUserObjectPermission.objects.filter(permission__role__isnull=False).values_list(
+                "user_id", "permission_id", "content_object_id"
+            ),
+            "user_id",
+            [account.pk for account in self.accounts],
         )
         ref = reference_objects(
             needs_roles={line.role_id for line in lines},
