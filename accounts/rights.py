@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Level, Official, OrderLine, Policy, Position, Role, Unit, UnitUserObjectPermission, User
@@ -29,20 +29,44 @@ def today() -> datetime.date:
 
 
 def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = None) -> dict[int, list[Policy]]:
-    """Return {role_id: [policies in force on `on`]} with their positions and minimum levels loaded (3 queries)."""
+    """Return {role_id: [policies in force on `on`]} with their allowed positions and minimum levels (2 queries).
+
+    Positions and levels come from the reference cache; the two link tables are read together in one query.
+    """
     qs = Policy.objects.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on), effective_from__lte=on)
     if role_ids is not None:
         qs = qs.filter(role_id__in=list(role_ids))
-    qs = qs.prefetch_related(
-        Prefetch("allowed_positions", queryset=Position.objects.only("id", "name_th")),
-        Prefetch("minimum_levels", queryset=Level.objects.all()),
-    ).select_related("role")
+    policies = list(qs.select_related("role"))
     by_role: dict[int, list[Policy]] = defaultdict(list)
-    for policy in qs:
-        # Read once here: policy_refusal runs for every holder of the role, and a related manager per call adds up.
-        policy.allowed = list(policy.allowed_positions.all())
+    if not policies:
+        return by_role
+    ids = [policy.pk for policy in policies]
+    links = (
+        Policy.allowed_positions.through.objects.filter(policy_id__in=ids)
+        .values_list("policy_id", "position_id", Value("position"))
+        .union(
+            Policy.minimum_levels.through.objects.filter(policy_id__in=ids).values_list(
+                "policy_id", "level_id", Value("level")
+            ),
+            all=True,
+        )
+    )
+    allowed, minimums = defaultdict(list), defaultdict(list)
+    links = list(links)
+    ref = reference_objects(
+        needs_positions={pk for _, pk, kind in links if kind == "position"},
+        needs_levels={pk for _, pk, kind in links if kind == "level"},
+    )
+    for policy_id, pk, kind in links:
+        if kind == "position":
+            allowed[policy_id].append(ref.positions[pk])
+        else:
+            minimums[policy_id].append(ref.levels[pk])
+    for policy in policies:
+        # Read once here: policy_refusal runs for every holder of the role.
+        policy.allowed = sorted(allowed[policy.pk], key=lambda p: p.name_th)
         policy.allowed_ids = {position.pk for position in policy.allowed}
-        policy.minimums = list(policy.minimum_levels.all())
+        policy.minimums = sorted(minimums[policy.pk], key=lambda lv: (lv.track, lv.rank))
         by_role[policy.role_id].append(policy)
     return by_role
 

@@ -183,7 +183,7 @@ def bench_client(user: User) -> Client:
     )
     # A page that fails answers 500 and is reported as such; the other pages are still measured.
     client = Client(SERVER_NAME=host, raise_request_exception=False)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.AccountBackend")
     return client
 
 
