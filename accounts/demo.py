@@ -14,7 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.th import pin
 
-from accounts.models import AssignmentOrder, Level, Official, OrderLine, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.models import (
+    AssignmentOrder,
+    Level,
+    Official,
+    OrderLine,
+    Position,
+    Role,
+    Unit,
+    UnitUserObjectPermission,
+    User,
+)
 from accounts.rights import today
 
 DEMO_PASSWORD = "demo-pass-2569"
@@ -247,7 +257,7 @@ def demo_world_build() -> dict[str, int]:
 
     issuing = {}
     orders: dict[tuple[str, str], AssignmentOrder] = {}
-    for number, official, _role, unit, start, _end in world.lines:
+    for number, _official, _role, unit, start, _end in world.lines:
         issuer = unit.parent if unit.kind == Unit.Kind.DISTRICT else unit
         issuing[(number, issuer.code)] = (issuer, start)
     for (number, _code), (issuer, start) in issuing.items():

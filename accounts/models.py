@@ -165,18 +165,18 @@ class Official(TimeStampedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.refresh_retirement_date()
+        if kwargs.get("update_fields") is not None and "birth_date" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "retirement_date"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.title}{self.first_name} {self.last_name}".strip()
 
     def refresh_retirement_date(self) -> None:
         self.retirement_date = retirement_date_for(self.birth_date) if self.birth_date else None
-
-    def save(self, *args, **kwargs):
-        self.refresh_retirement_date()
-        if kwargs.get("update_fields") is not None and "birth_date" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "retirement_date"}
-        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):

@@ -9,8 +9,6 @@ from receipts.payin import bill_payment_data, code128_data_uri, qr_data_uri
 from rightsadmin.pdf import render_pdf
 
 
-
-
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt twice: the original for the payer and the copy the office keeps. Voided ones say ยกเลิก."""
     return render_pdf(

@@ -9,7 +9,17 @@ import factory
 from django.contrib.auth.hashers import make_password
 from stdnum.th import pin
 
-from accounts.models import AssignmentOrder, Level, Official, OrderLine, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.models import (
+    AssignmentOrder,
+    Level,
+    Official,
+    OrderLine,
+    Position,
+    Role,
+    Unit,
+    UnitUserObjectPermission,
+    User,
+)
 
 _serial = itertools.count(1)
 
@@ -63,7 +73,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     registered_level = factory.SelfAttribute("official.level")
     registered_unit = factory.SelfAttribute("official.unit")
     password = factory.LazyFunction(lambda: make_password("correct-horse-2569"))
-    last_login = factory.LazyFunction(lambda: datetime.datetime.now(datetime.timezone.utc))
+    last_login = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
 
 
 class AssignmentOrderFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ def test_be_date_filters():
 
 
 def test_be_datetime_shows_bangkok_time():
-    moment = datetime.datetime(2026, 6, 14, 20, 30, tzinfo=datetime.timezone.utc)  # 03:30 on the 15th in Bangkok
+    moment = datetime.datetime(2026, 6, 14, 20, 30, tzinfo=datetime.UTC)  # 03:30 on the 15th in Bangkok
     assert render("{{ d|be_datetime }}", d=moment) == "15 มิ.ย. 2569 03:30"
 
 

@@ -49,7 +49,7 @@ def test_profile_query_count_does_not_grow_with_orders(client, make_account, dja
 def test_admin_changelists_all_load(client):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
 

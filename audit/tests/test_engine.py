@@ -7,13 +7,12 @@ from accounts.models import Official
 from accounts.rights import Scope
 from accounts.tests.factories import (
     AssignmentOrderFactory,
-    account_with_roles,
     OrderLineFactory,
     UserFactory,
+    account_with_roles,
     hold,
     level,
     position,
-    role,
     unit,
 )
 from audit import engine
@@ -227,7 +226,7 @@ def test_dormant_uses_the_bangkok_date_of_the_last_login(make_account):
     on = datetime.date(2026, 1, 10)
     account = make_account("ISV_USER")
     # 20:00 UTC on 11 Oct 2025 is 03:00 on 12 Oct in Bangkok: 90 days before 10 Jan 2026, so not dormant.
-    account.last_login = datetime.datetime(2025, 10, 11, 20, 0, tzinfo=datetime.timezone.utc)
+    account.last_login = datetime.datetime(2025, 10, 11, 20, 0, tzinfo=datetime.UTC)
     account.save()
     assert "DORMANT" not in codes(account, on)
 
