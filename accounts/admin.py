@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -15,6 +16,19 @@ from accounts.models import (
     User,
 )
 from accounts.services import account_deactivate, account_unlock
+from events.services import event_record
+
+
+def policy_snapshot(policy: Policy) -> dict:
+    return {
+        "role": policy.role.code,
+        "name": policy.name,
+        "effective_from": policy.effective_from,
+        "effective_to": policy.effective_to,
+        "allowed_positions": sorted(p.name_th for p in policy.allowed_positions.all()),
+        "minimum_levels": sorted(lv.code for lv in policy.minimum_levels.all()),
+        "max_holders_per_unit": policy.max_holders_per_unit,
+    }
 
 
 class NoDeleteMixin:
@@ -107,9 +121,27 @@ class RoleAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Policies are edited here by central admins; every save is logged with the values before and after."""
+
     list_display = ["name", "role", "effective_from", "effective_to", "max_holders_per_unit"]
     list_filter = ["role"]
     filter_horizontal = ["allowed_positions", "minimum_levels"]
+
+    def changeform_view(self, request, *args, **kwargs):
+        with transaction.atomic():  # the policy, its lists and the log entry land together or not at all
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        request._policy_before = policy_snapshot(Policy.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event_record(
+            action="accounts.policy.changed", actor=request.user, target=form.instance,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            data={"before": request._policy_before, "after": policy_snapshot(form.instance)},
+        )
 
 
 class OrderLineInline(admin.TabularInline):

@@ -89,3 +89,22 @@ def test_error_pages_are_thai(client, settings, make_account):
     refused = client.get(reverse("audit:national-summary"))
     assert refused.status_code == 403
     assert "ไม่มีสิทธิ์เข้าถึงหน้านี้" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_policy_edit_in_the_admin_is_logged_with_before_and_after(client):
+    from accounts.models import Policy
+    from events.models import Event
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    policy = Policy.objects.get(role__code="DEBT_REPORTER")
+    url = reverse("admin:accounts_policy_change", args=[policy.pk])
+    response = client.post(url, {
+        "role": policy.role_id, "name": policy.name, "source": policy.source,
+        "effective_from": policy.effective_from.isoformat(), "effective_to": "",
+        "max_holders_per_unit": "3",
+    })
+    assert response.status_code == 302
+    event = Event.objects.get(action="accounts.policy.changed")
+    assert event.data["before"]["max_holders_per_unit"] == 2
+    assert event.data["after"]["max_holders_per_unit"] == 3
