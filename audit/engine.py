@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,25 +57,154 @@ FLAG_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+def _texts_unknown_person(username: str) -> tuple[str, str]:
+    return (
+        f"เลขประจำตัวประชาชนของบัญชี {username} ไม่พบในทะเบียนบุคคล",
+        "ตรวจสอบเลขประจำตัวประชาชนกับทะเบียนประวัติ หากไม่ใช่บุคลากรของหน่วยงาน ให้รายงานเพื่อระงับการใช้งาน",
+    )
+
+
+def _texts_no_order(as_of: datetime.date) -> tuple[str, str]:
+    return (
+        f"ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ {format_be_date(as_of, long=True)}",
+        "ขอสำเนาคำสั่งมอบหมายให้ปฏิบัติหน้าที่และบันทึกเข้าระบบ หรือถอนสิทธิ์ทั้งหมดของบัญชีนี้",
+    )
+
+
+def _texts_mismatch(what: str, registered, ordered, order_number: str) -> tuple[str, str]:
+    shown = registered.name_th if registered is not None else "ไม่ได้ลงทะเบียน"
+    ref = f"คำสั่งที่ {order_number}"
+    return (
+        f"{what}ที่ลงทะเบียน ({shown}) ไม่ตรงกับ{ref} ({ordered.name_th})",
+        f"ให้ผู้ใช้งานยื่นคำขอเปลี่ยนแปลงข้อมูล{what}ให้ตรงกับ{ref}",
+    )
+
+
+def _texts_excess_role(role: Role, unit: Unit) -> tuple[str, str]:
+    return (
+        f"ถือสิทธิ์ {role.code} ({role.name_th}) ที่{unit.display_name} โดยไม่มีคำสั่งมอบหมายที่มีผล",
+        "ถอนสิทธิ์นี้ หรือบันทึกคำสั่งมอบหมายที่ให้สิทธิ์นี้",
+    )
+
+
+def _texts_policy_violation(refusal: str, role: Role) -> tuple[str, str]:
+    return refusal, f"ถอนสิทธิ์ {role.code} จากบัญชีนี้"
+
+
+def _texts_quota(role: Role, unit: Unit, holders: int, limit: int) -> tuple[str, str]:
+    return (
+        f"{unit.display_name} มีผู้ถือสิทธิ์ {role.code} {holders} คน เกินกว่าที่กำหนด {limit} คน",
+        f"คงผู้ถือสิทธิ์ไว้ไม่เกิน {limit} คนตามคำสั่ง และถอนสิทธิ์ผู้ที่เกิน",
+    )
+
+
+def _texts_retired(retirement_date: datetime.date | None) -> tuple[str, str]:
+    when = f" (เกษียณอายุราชการเมื่อ {format_be_date(retirement_date, long=True)})" if retirement_date else ""
+    return (
+        f"ผู้ใช้งานเกษียณอายุราชการแล้ว{when} แต่บัญชียังใช้งานได้",
+        "รายงานผู้พ้นจากหน้าที่ต่อสำนักการสอบสวนและนิติการเพื่อจำหน่ายออกจากระบบ",
+    )
+
+
+def _texts_transferred() -> tuple[str, str]:
+    return (
+        "ทะเบียนบุคคลระบุว่าย้ายไปปฏิบัติราชการที่อื่นแล้ว แต่บัญชียังใช้งานได้",
+        "รายงานผู้พ้นจากหน้าที่ หรือย้ายบัญชีไปหน่วยงานใหม่ตามคำสั่ง",
+    )
+
+
+def _texts_separated(status: str) -> tuple[str, str]:
+    return (
+        f"ทะเบียนบุคคลระบุว่า{Official.Status(status).label}แล้ว แต่บัญชียังใช้งานได้",
+        "รายงานผู้พ้นจากหน้าที่เพื่อระงับการใช้งานบัญชี",
+    )
+
+
+def _texts_dormant(last_login: datetime.date | None, days: int) -> tuple[str, str]:
+    since = f"ตั้งแต่ {format_be_date(last_login, long=True)}" if last_login else "เลย"
+    return (
+        f"ไม่ได้เข้าใช้งาน{since} (เกิน {days} วัน)",
+        "ยืนยันกับผู้ใช้งานว่ายังต้องใช้บัญชีนี้ หากไม่ใช้แล้วให้ระงับการใช้งาน",
+    )
+
+
+# code -> a function of the flag's facts giving (explanation, remedy)
+FLAG_TEXTS = {
+    UNKNOWN_PERSON: _texts_unknown_person,
+    NO_ORDER: _texts_no_order,
+    POSITION_MISMATCH: partial(_texts_mismatch, "ตำแหน่ง"),
+    LEVEL_MISMATCH: partial(_texts_mismatch, "ระดับ"),
+    UNIT_MISMATCH: partial(_texts_mismatch, "หน่วยงาน"),
+    EXCESS_ROLE: _texts_excess_role,
+    POLICY_VIOLATION: _texts_policy_violation,
+    QUOTA_EXCEEDED: _texts_quota,
+    RETIRED_ACTIVE: _texts_retired,
+    TRANSFERRED_ACTIVE: _texts_transferred,
+    SEPARATED_ACTIVE: _texts_separated,
+    DORMANT: _texts_dormant,
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
+    """One finding about one account. Its texts are written only when read: reports and summaries need only codes."""
+
     code: str
-    explanation: str  # what is wrong, in words a reviewer can act on
-    remedy: str  # what to do about it
+    facts: tuple = ()  # what the explanation and the remedy are made of (FLAG_TEXTS)
+
+    @property
+    def explanation(self) -> str:
+        """What is wrong, in words a reviewer can act on."""
+        return FLAG_TEXTS[self.code](*self.facts)[0]
+
+    @property
+    def remedy(self) -> str:
+        """What to do about it."""
+        return FLAG_TEXTS[self.code](*self.facts)[1]
 
     @property
     def label(self) -> str:
         return str(FLAG_LABELS[self.code])  # in the active language, as text that joins and exports
 
 
-@dataclass
+# An in-force order line as the engine reads it: a plain row, turned into an OrderLine only when a page shows it.
+LINE_COLUMNS = (
+    "id", "order_id", "official_id", "role_id", "unit_id", "position_id", "level_id", "effective_from", "effective_to",
+    "order__number", "order__order_date", "order__issuing_unit_id",
+)
+L_ID, L_ORDER, L_OFFICIAL, L_ROLE, L_UNIT, L_POSITION, L_LEVEL, L_FROM, L_TO, L_NUMBER, L_ORDER_DATE, L_ISSUER = range(12)
+
+
+def _line_precedence(row: tuple) -> tuple:
+    """OrderLine.precedence for a row: effective_from, order_date, then the order number as year and number."""
+    number, _, year = row[L_NUMBER].partition("/")
+    return (row[L_FROM], row[L_ORDER_DATE], int(year or 0), int(number or 0), row[L_ID])
+
+
 class AccountAudit:
-    account: User
-    latest_line: OrderLine | None = None
-    in_force_lines: list[OrderLine] = field(default_factory=list)
-    held: list[tuple[Role, Unit]] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    policies: dict = field(default_factory=dict, repr=False)  # in force on the audit's date, by role id
+    """One account's audit: the account (with its HR record), the roles it holds, its in-force lines and its flags."""
+
+    __slots__ = ("account", "held", "flags", "policies", "_line_rows", "_lines", "_ctx")
+
+    def __init__(self, *, account: User, held: list[tuple[Role, Unit]], line_rows: list[tuple], ctx: _Context):
+        self.account = account
+        self.held = held
+        self.flags: list[Flag] = []
+        self.policies = ctx.policies  # in force on the audit's date, by role id
+        self._line_rows = line_rows  # latest first
+        self._lines: list[OrderLine] | None = None
+        self._ctx = ctx
+
+    @property
+    def in_force_lines(self) -> list[OrderLine]:
+        """The in-force order lines naming the account's official, latest first."""
+        if self._lines is None:
+            self._lines = [self._ctx.line_instance(row) for row in self._line_rows]
+        return self._lines
+
+    @property
+    def latest_line(self) -> OrderLine | None:
+        return self.in_force_lines[0] if self._line_rows else None
 
     def role_items(self) -> list[RoleAtUnit]:
         """The roles held and granted, as accounts.rights.account_rights gives them, from what the audit loaded."""
@@ -91,14 +223,6 @@ class AccountAudit:
         return not self.flags
 
 
-def _order_ref(line: OrderLine) -> str:
-    return f"คำสั่งที่ {line.order.number}"
-
-
-def _last_login_date(account: User) -> datetime.date | None:
-    return timezone.localdate(account.last_login) if account.last_login else None
-
-
 def _attach(instance, **related) -> None:
     """Point an instance's foreign keys at shared objects without a query (what select_related would fill in)."""
     instance._state.fields_cache.update(related)
@@ -115,43 +239,61 @@ def _in_batches(qs, field: str, ids: list) -> list:
     return rows
 
 
-ACCOUNT_FIELDS = (
+# The columns the audit reads (attribute names: foreign keys as ids); the others are deferred, as with only().
+ACCOUNT_COLUMNS = (
     "id", "username", "first_name", "last_name", "email", "last_login", "date_joined", "is_active", "is_staff",
-    "is_superuser", "deactivated_at", "deactivation_reason", "official",
-    "registered_position", "registered_level", "registered_unit",
+    "is_superuser", "deactivated_at", "deactivation_reason", "official_id",
+    "registered_position_id", "registered_level_id", "registered_unit_id",
 )
-OFFICIAL_FIELDS = (
-    "id", "national_id", "title", "first_name", "last_name", "position", "level", "unit", "status", "birth_date",
-    "retirement_date",
+OFFICIAL_COLUMNS = (
+    "id", "national_id", "title", "first_name", "last_name", "position_id", "level_id", "unit_id", "status",
+    "birth_date", "retirement_date",
 )
-LINE_FIELDS = ("id", "order", "official", "role", "unit", "position", "level", "effective_from", "effective_to")
+
+
+def _instances(model, columns: tuple[str, ...], rows, *, db: str) -> list:
+    """Instances of `model` from rows of `columns`, as Model.from_db builds them for a queryset with only().
+
+    Without Model.__init__'s per-field setattr, which was most of the engine's own time on a province page. Falls
+    back to from_db when something listens to the model's init signals, which this path would not send.
+    """
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return [model.from_db(db, columns, row) for row in rows]
+    new = object.__new__
+    instances = []
+    for row in rows:
+        instance = new(model)
+        instance.__dict__.update(zip(columns, row, strict=True))
+        state = instance._state = ModelState()
+        state.adding, state.db = False, db
+        instances.append(instance)
+    return instances
 
 
 class _Context:
     """Everything the flags need beyond the accounts themselves, loaded once per audit run.
 
-    Rows come without joins and point at shared reference objects (accounts.reference_cache): a national run
-    reads about 120,000 rows, not 700,000 model instances.
+    Rows come without joins and point at shared reference objects (accounts.reference_cache); order lines stay
+    plain rows. A national run reads about 120,000 rows and builds about 60,000 model instances.
     """
 
     def __init__(self, *, as_of: datetime.date, accounts_qs, scope: Scope | None):
         self.as_of = as_of
-        # The HR record comes with its account (one row each, so the join builds no duplicates).
-        self.accounts = list(
-            accounts_qs.select_related("official")
-            .only(*ACCOUNT_FIELDS, *(f"official__{name}" for name in OFFICIAL_FIELDS))
-            .order_by("registered_unit__code", "username")
-        )
-        officials = {account.official.national_id: account.official for account in self.accounts if account.official}
+        # Each account with its HR record (a left join: the national ID may be missing from the record).
+        rows = list(accounts_qs.values_list(*ACCOUNT_COLUMNS, *(f"official__{name}" for name in OFFICIAL_COLUMNS)))
+        db = accounts_qs.db
+        width = len(ACCOUNT_COLUMNS)
+        self.accounts = _instances(User, ACCOUNT_COLUMNS, (row[:width] for row in rows), db=db)
+        officials = {
+            official.national_id: official
+            for official in _instances(Official, OFFICIAL_COLUMNS, (row[width:] for row in rows if row[width] is not None), db=db)
+        }
         # Filtered by the ids just read rather than by a subquery of the accounts: on fresh (unanalysed) tables
-        # PostgreSQL planned the nested subqueries badly enough to take minutes.
-        lines = _in_batches(
-            OrderLine.objects.in_force(as_of).only(*LINE_FIELDS), "official_id", [o.pk for o in officials.values()]
+        # PostgreSQL planned nested subqueries badly enough to take minutes.
+        line_rows = _in_batches(
+            OrderLine.objects.in_force(as_of).order_by().values_list(*LINE_COLUMNS),
+            "official_id", [official.pk for official in officials.values()],
         )
-        # By the ids just read (a few thousand at most, nationally): a second nested subquery here let PostgreSQL
-        # pick a pathological plan on small tables with stale statistics.
-        orders = {order.pk: order for order in AssignmentOrder.objects.filter(pk__in={line.order_id for line in lines})
-                  .only("id", "number", "order_date", "issuing_unit")}
         held_rows = _in_batches(
             UnitUserObjectPermission.objects.filter(permission__role__isnull=False).values_list(
                 "user_id", "permission_id", "content_object_id"
@@ -159,41 +301,64 @@ class _Context:
             "user_id",
             [account.pk for account in self.accounts],
         )
-        ref = reference_objects(
-            needs_roles={line.role_id for line in lines},
+        ref = self.ref = reference_objects(
+            needs_roles={row[L_ROLE] for row in line_rows},
             needs_role_permissions={row[1] for row in held_rows},
             needs_units={a.registered_unit_id for a in self.accounts if a.registered_unit_id}
-            | {o.unit_id for o in officials.values()} | {line.unit_id for line in lines} | {row[2] for row in held_rows},
+            | {o.unit_id for o in officials.values()} | {row[L_UNIT] for row in line_rows}
+            | {row[2] for row in held_rows},
             needs_positions={o.position_id for o in officials.values()},
             needs_levels={o.level_id for o in officials.values()},
         )
         units, positions, levels = ref.units, ref.positions, ref.levels
         self.roles = ref.roles
-        self.role_by_permission = ref.role_by_permission
-        by_id = {official.pk: official for official in officials.values()}
         for official in officials.values():
             _attach(official, position=positions[official.position_id], level=levels[official.level_id],
                     unit=units[official.unit_id])
         for account in self.accounts:
             _attach(
                 account,
+                official=officials.get(account.official_id),
                 registered_unit=units.get(account.registered_unit_id),
                 registered_position=positions.get(account.registered_position_id),
                 registered_level=levels.get(account.registered_level_id),
             )
-        self.lines: dict[str, list[OrderLine]] = defaultdict(list)
-        for line in lines:
-            official = by_id[line.official_id]
-            _attach(line, order=orders[line.order_id], official=official, role=self.roles[line.role_id],
-                    unit=units[line.unit_id], position=positions[line.position_id], level=levels[line.level_id])
-            self.lines[official.national_id].append(line)
-        for official_lines in self.lines.values():
-            official_lines.sort(key=OrderLine.precedence, reverse=True)
+        # Unit code, then username; accounts without a registered unit last (as PostgreSQL sorts NULL).
+        self.accounts.sort(key=lambda a: (a.registered_unit is None, a.registered_unit.code if a.registered_unit else "",
+                                          a.username))
+        self.officials = officials  # by national ID
+        self.officials_by_id = {official.id: official for official in officials.values()}
+        self.lines: dict[int, list[tuple]] = defaultdict(list)  # by official id, latest first
+        for row in sorted(line_rows, key=_line_precedence, reverse=True):
+            self.lines[row[L_OFFICIAL]].append(row)
         self.held: dict[int, list[tuple[Role, Unit]]] = defaultdict(list)
         for user_id, permission_id, unit_id in sorted(held_rows, key=lambda row: (units[row[2]].path, row[1])):
-            self.held[user_id].append((self.role_by_permission[permission_id], units[unit_id]))
+            self.held[user_id].append((ref.role_by_permission[permission_id], units[unit_id]))
         self.policies = policies_in_force(on=as_of)
         self.over_quota = self._over_quota(scope)
+        # Dormant: no login since the start of the day DORMANT_AFTER_DAYS before the audit's date (local time).
+        self.dormant_days = settings.DORMANT_AFTER_DAYS
+        self.active_since = timezone.make_aware(
+            datetime.datetime.combine(as_of - datetime.timedelta(days=self.dormant_days), datetime.time.min)
+        )
+        self._orders: dict[int, AssignmentOrder] = {}
+
+    def line_instance(self, row: tuple) -> OrderLine:
+        """An OrderLine of a row, with its order and reference objects attached (no query)."""
+        order = self._orders.get(row[L_ORDER])
+        if order is None:
+            order = self._orders[row[L_ORDER]] = AssignmentOrder(
+                id=row[L_ORDER], number=row[L_NUMBER], order_date=row[L_ORDER_DATE], issuing_unit_id=row[L_ISSUER]
+            )
+        line = OrderLine(
+            id=row[L_ID], order_id=row[L_ORDER], official_id=row[L_OFFICIAL], role_id=row[L_ROLE],
+            unit_id=row[L_UNIT], position_id=row[L_POSITION], level_id=row[L_LEVEL], effective_from=row[L_FROM],
+            effective_to=row[L_TO],
+        )
+        ref = self.ref
+        _attach(line, order=order, official=self.officials_by_id[row[L_OFFICIAL]], role=ref.roles[row[L_ROLE]],
+                unit=ref.units[row[L_UNIT]], position=ref.positions[row[L_POSITION]], level=ref.levels[row[L_LEVEL]])
+        return line
 
     def _over_quota(self, scope: Scope | None) -> dict[tuple[int, int], tuple[int, int]]:
         """{(role_id, unit_id): (holders, limit)} for every unit where more active accounts hold a role than allowed.
@@ -221,101 +386,77 @@ class _Context:
         return over
 
 
-def _flags_for(audit: AccountAudit, ctx: _Context) -> list[Flag]:
-    account, official, as_of = audit.account, audit.account.official, ctx.as_of
+def _flags_for(account: User, official: Official | None, line_rows: list[tuple], held: list[tuple[Role, Unit]],
+               ctx: _Context) -> list[Flag]:
+    # Runs for every account of a report: ids are compared through .id and the shared reference dicts rather
+    # than through .pk and the related-object descriptors.
+    as_of, ref = ctx.as_of, ctx.ref
     flags: list[Flag] = []
     if official is None:
-        flags.append(Flag(
-            UNKNOWN_PERSON,
-            f"เลขประจำตัวประชาชนของบัญชี {account.username} ไม่พบในทะเบียนบุคคล",
-            "ตรวจสอบเลขประจำตัวประชาชนกับทะเบียนประวัติ หากไม่ใช่บุคลากรของหน่วยงาน ให้รายงานเพื่อระงับการใช้งาน",
-        ))
-    latest = audit.latest_line
-    if latest is None:
-        flags.append(Flag(
-            NO_ORDER,
-            f"ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ {format_be_date(as_of, long=True)}",
-            "ขอสำเนาคำสั่งมอบหมายให้ปฏิบัติหน้าที่และบันทึกเข้าระบบ หรือถอนสิทธิ์ทั้งหมดของบัญชีนี้",
-        ))
+        flags.append(Flag(UNKNOWN_PERSON, (account.username,)))
+    if not line_rows:
+        flags.append(Flag(NO_ORDER, (as_of,)))
     else:
-        ref = _order_ref(latest)
+        latest = line_rows[0]
         checks = (
-            (POSITION_MISMATCH, "ตำแหน่ง", account.registered_position, latest.position),
-            (LEVEL_MISMATCH, "ระดับ", account.registered_level, latest.level),
-            (UNIT_MISMATCH, "หน่วยงาน", account.registered_unit, latest.unit),
+            (POSITION_MISMATCH, account.registered_position_id, latest[L_POSITION], ref.positions),
+            (LEVEL_MISMATCH, account.registered_level_id, latest[L_LEVEL], ref.levels),
+            (UNIT_MISMATCH, account.registered_unit_id, latest[L_UNIT], ref.units),
         )
-        for code, what, registered, ordered in checks:
-            if registered is None or registered.pk != ordered.pk:
-                shown = registered.name_th if registered is not None else "ไม่ได้ลงทะเบียน"
-                flags.append(Flag(
-                    code,
-                    f"{what}ที่ลงทะเบียน ({shown}) ไม่ตรงกับ{ref} ({ordered.name_th})",
-                    f"ให้ผู้ใช้งานยื่นคำขอเปลี่ยนแปลงข้อมูล{what}ให้ตรงกับ{ref}",
-                ))
-    granted = {(line.role_id, line.unit_id) for line in audit.in_force_lines}
-    for role, unit in audit.held:
-        if (role.pk, unit.pk) not in granted:
-            flags.append(Flag(
-                EXCESS_ROLE,
-                f"ถือสิทธิ์ {role.code} ({role.name_th}) ที่{unit.display_name} โดยไม่มีคำสั่งมอบหมายที่มีผล",
-                "ถอนสิทธิ์นี้ หรือบันทึกคำสั่งมอบหมายที่ให้สิทธิ์นี้",
-            ))
-        if official is not None:
-            for policy in ctx.policies.get(role.pk, []):
-                refusal = policy_refusal(policy, position=official.position, level=official.level)
-                if refusal:
-                    flags.append(Flag(POLICY_VIOLATION, refusal, f"ถอนสิทธิ์ {role.code} จากบัญชีนี้"))
-                    break
-        if (role.pk, unit.pk) in ctx.over_quota:
-            holders, limit = ctx.over_quota[(role.pk, unit.pk)]
-            flags.append(Flag(
-                QUOTA_EXCEEDED,
-                f"{unit.display_name} มีผู้ถือสิทธิ์ {role.code} {holders} คน เกินกว่าที่กำหนด {limit} คน",
-                f"คงผู้ถือสิทธิ์ไว้ไม่เกิน {limit} คนตามคำสั่ง และถอนสิทธิ์ผู้ที่เกิน",
-            ))
+        for code, registered_id, ordered_id, objects in checks:
+            if registered_id != ordered_id:
+                registered = objects.get(registered_id) if registered_id is not None else None
+                flags.append(Flag(code, (registered, objects[ordered_id], latest[L_NUMBER])))
+    if held:
+        granted = {(row[L_ROLE], row[L_UNIT]) for row in line_rows}
+        position = ref.positions[official.position_id] if official is not None else None
+        level = ref.levels[official.level_id] if official is not None else None
+        for role, unit in held:
+            key = (role.id, unit.id)
+            if key not in granted:
+                flags.append(Flag(EXCESS_ROLE, (role, unit)))
+            if official is not None:
+                for policy in ctx.policies.get(role.id, ()):
+                    refusal = policy_refusal(policy, position=position, level=level)
+                    if refusal:
+                        flags.append(Flag(POLICY_VIOLATION, (refusal, role)))
+                        break
+            over = ctx.over_quota.get(key)
+            if over is not None:
+                flags.append(Flag(QUOTA_EXCEEDED, (role, unit, *over)))
     if official is not None:
-        if official.status == Official.Status.RETIRED or (official.retirement_date and as_of > official.retirement_date):
-            when = f" (เกษียณอายุราชการเมื่อ {format_be_date(official.retirement_date, long=True)})" if official.retirement_date else ""
-            flags.append(Flag(
-                RETIRED_ACTIVE, f"ผู้ใช้งานเกษียณอายุราชการแล้ว{when} แต่บัญชียังใช้งานได้",
-                "รายงานผู้พ้นจากหน้าที่ต่อสำนักการสอบสวนและนิติการเพื่อจำหน่ายออกจากระบบ",
-            ))
-        if official.status == Official.Status.TRANSFERRED:
-            flags.append(Flag(
-                TRANSFERRED_ACTIVE, "ทะเบียนบุคคลระบุว่าย้ายไปปฏิบัติราชการที่อื่นแล้ว แต่บัญชียังใช้งานได้",
-                "รายงานผู้พ้นจากหน้าที่ หรือย้ายบัญชีไปหน่วยงานใหม่ตามคำสั่ง",
-            ))
-        if official.status in (Official.Status.RESIGNED, Official.Status.DECEASED):
-            flags.append(Flag(
-                SEPARATED_ACTIVE, f"ทะเบียนบุคคลระบุว่า{official.get_status_display()}แล้ว แต่บัญชียังใช้งานได้",
-                "รายงานผู้พ้นจากหน้าที่เพื่อระงับการใช้งานบัญชี",
-            ))
-    last_login = _last_login_date(account)
-    dormant_after = settings.DORMANT_AFTER_DAYS
-    if last_login is None or last_login < as_of - datetime.timedelta(days=dormant_after):
-        since = f"ตั้งแต่ {format_be_date(last_login, long=True)}" if last_login else "เลย"
-        flags.append(Flag(
-            DORMANT, f"ไม่ได้เข้าใช้งาน{since} (เกิน {dormant_after} วัน)",
-            "ยืนยันกับผู้ใช้งานว่ายังต้องใช้บัญชีนี้ หากไม่ใช้แล้วให้ระงับการใช้งาน",
-        ))
+        status, retirement_date = official.status, official.retirement_date
+        if status == Official.Status.RETIRED or (retirement_date and as_of > retirement_date):
+            flags.append(Flag(RETIRED_ACTIVE, (retirement_date,)))
+        if status == Official.Status.TRANSFERRED:
+            flags.append(Flag(TRANSFERRED_ACTIVE))
+        if status in (Official.Status.RESIGNED, Official.Status.DECEASED):
+            flags.append(Flag(SEPARATED_ACTIVE, (status,)))
+    last_login = account.last_login
+    if last_login is None or last_login < ctx.active_since:
+        flags.append(Flag(DORMANT, (timezone.localdate(last_login) if last_login else None, ctx.dormant_days)))
     return flags
 
 
 def accounts_in_scope(scope: Scope):
     """Active accounts whose registered unit lies in the scope."""
-    return scope.filter(User.objects.filter(is_active=True), "registered_unit")
+    accounts = User.objects.filter(is_active=True)
+    if scope.national:
+        return accounts
+    # By the units' ids rather than a join on their paths: PostgreSQL then reads the accounts through the index of
+    # their registered unit, not by scanning every account of the country.
+    return accounts.filter(registered_unit_id__in=list(scope.units().values_list("id", flat=True)))
 
 
 def _audit(accounts_qs, *, as_of: datetime.date, scope: Scope | None) -> list[AccountAudit]:
     ctx = _Context(as_of=as_of, accounts_qs=accounts_qs, scope=scope)
     audits = []
+    no_rows: list = []
     for account in ctx.accounts:
-        lines = ctx.lines.get(account.official_id, []) if account.official is not None else []
-        audit = AccountAudit(
-            account=account, latest_line=lines[0] if lines else None, in_force_lines=lines,
-            held=ctx.held.get(account.pk, []), policies=ctx.policies,
-        )
-        audit.flags = _flags_for(audit, ctx)
+        official = ctx.officials.get(account.official_id)
+        line_rows = ctx.lines.get(official.id, no_rows) if official is not None else no_rows
+        audit = AccountAudit(account=account, held=ctx.held.get(account.id, no_rows), line_rows=line_rows, ctx=ctx)
+        audit.flags = _flags_for(account, official, line_rows, audit.held, ctx)
         audits.append(audit)
     return audits
 
