@@ -3,16 +3,19 @@
 Django's bulk_create compiles every value through the SQL compiler (about 5 µs each: a 30,000-account file has
 570,000 values) and, on SQLite, splits batches at 999 parameters; bulk_update builds one CASE branch per row and
 field, which the database evaluates for every row, quadratic in the batch (about 1,700 rows/s here). These helpers
-build the statement once per batch and only prepare each value for the database. PostgreSQL and SQLite (3.35+:
-RETURNING, UPDATE ... FROM) take the fast path; any other database gets Django's bulk_create / bulk_update.
+build the statement once per batch and only prepare each value for the database. PostgreSQL (inserts by COPY) and
+SQLite (3.35+: RETURNING, UPDATE ... FROM) take the fast path; any other database gets Django's bulk_create /
+bulk_update.
 
 The rows bypass save(), signals and auto_now/auto_now_add: callers pass every value, timestamps included.
 """
 
 from __future__ import annotations
 
+import datetime
+import io
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -31,8 +34,26 @@ def _fast_path() -> bool:
     return vendor == "postgresql" or (vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35))
 
 
-def _prepare(field, value, connection):
-    return None if value is None else field.get_db_prep_save(value, connection)
+# Field types whose values of these exact Python types go to the database unchanged: get_db_prep_save would
+# return them as they are, at about 2 µs a value (a 30,000-account file has 600,000 values).
+_UNCHANGED = {
+    "CharField": str, "TextField": str, "SlugField": str, "EmailField": str, "URLField": str,
+    "BooleanField": bool,
+    "IntegerField": int, "BigIntegerField": int, "SmallIntegerField": int, "PositiveIntegerField": int,
+    "PositiveBigIntegerField": int, "PositiveSmallIntegerField": int, "AutoField": int, "BigAutoField": int,
+    "SmallAutoField": int,
+}
+
+
+def _preparer(field, connection) -> Callable[[Any], Any]:
+    """A function giving the database value of a Python value of `field` (a foreign key: of its target's type)."""
+    prepare = field.get_db_prep_save
+    target = field.target_field if field.is_relation else field
+    unchanged = _UNCHANGED.get(target.get_internal_type())
+    if unchanged is None:
+        return lambda value: None if value is None else prepare(value, connection)
+    # type() rather than isinstance(): True is an int, but not a value for an integer column.
+    return lambda value: value if value is None or type(value) is unchanged else prepare(value, connection)
 
 
 def _batches(rows: list, size: int) -> Iterator[list]:
@@ -64,26 +85,91 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]], *, returning: tu
             raise NotImplementedError("This database does not return the keys of bulk inserts; use PostgreSQL or SQLite.")
         return [tuple(getattr(obj, name) for name in returning) for obj in objects]
     connection = _connection()
+    returned = [meta.get_field(name) for name in returning]
+    if _can_copy(connection, fields, returned):
+        return _copy_insert(model, fields, rows, returned)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returned = [meta.get_field(name) for name in returning]
     template = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {{rows}}"
     if returned:
         template += " RETURNING " + ", ".join(quote(field.column) for field in returned)
     result: list[tuple] = []
+    prepared = [(field.attname, field, _preparer(field, connection)) for field in fields]
     connection.ensure_connection()
     with connection.cursor() as cursor:
         for batch in _batches(rows, _batch_size(len(fields))):
             params: list[Any] = []
             for row in batch:
-                for field in fields:
-                    value = row[field.attname] if field.attname in row else field.get_default()
-                    params.append(_prepare(field, value, connection))
+                for attname, field, prepare in prepared:
+                    params.append(prepare(row[attname] if attname in row else field.get_default()))
             cursor.execute(template.format(rows=", ".join([placeholder] * len(batch))), params)
             if returned:
                 result.extend(tuple(row) for row in cursor.fetchall())
     return result
+
+
+# Field types whose database values _copy_text writes as PostgreSQL reads them (JSON, arrays and others need
+# psycopg2's adapters: those models go through INSERT).
+_COPYABLE = {*_UNCHANGED, "DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField"}
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _unique_key(returned: list) -> Any:
+    """The first returned field that identifies a row on its own (not the primary key, which COPY cannot return)."""
+    return next((field for field in returned if field.unique and not field.primary_key), None)
+
+
+def _can_copy(connection, fields: list, returned: list) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    if returned and _unique_key(returned) is None:
+        return False
+    return all((field.target_field if field.is_relation else field).get_internal_type() in _COPYABLE for field in fields)
+
+
+def _copy_text(value: Any) -> str:
+    """A database value in the text format of PostgreSQL's COPY."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (datetime.date, datetime.time)):  # datetimes too; aware ones keep their offset
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_insert(model: type[Model], fields: list, rows: list[dict[str, Any]], returned: list) -> list[tuple]:
+    """bulk_insert on PostgreSQL: COPY ... FROM STDIN, about twice as fast as multi-row INSERTs for the 30,000
+    accounts of a national file. COPY returns nothing, so the `returned` fields are then read back by the unique one.
+    """
+    connection = _connection()
+    quote = connection.ops.quote_name
+    prepared = [(field.attname, field, _preparer(field, connection)) for field in fields]
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(
+            _copy_text(prepare(row[attname] if attname in row else field.get_default()))
+            for attname, field, prepare in prepared
+        ))
+        buffer.write("\n")
+    buffer.seek(0)
+    table = quote(model._meta.db_table)
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        with connection.wrap_database_errors:  # IntegrityError and the like as Django's, as for execute()
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(quote(field.column) for field in fields)}) FROM STDIN", buffer
+            )
+        if not returned:
+            return []
+        key = _unique_key(returned)
+        cursor.execute(
+            f"SELECT {', '.join(quote(field.column) for field in returned)} FROM {table} "
+            f"WHERE {quote(key.column)} = ANY(%s)",
+            [[row[key.attname] for row in rows]],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def bulk_update_by_pk(model: type[Model], rows: list[tuple[int, dict[str, Any]]], field_names: list[str]) -> None:
@@ -111,11 +197,12 @@ def bulk_update_by_pk(model: type[Model], rows: list[tuple[int, dict[str, Any]]]
         placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
         assignments = ", ".join(f"{quote(field.column)} = v.column{index + 2}" for index, field in enumerate(fields))
         template = f"UPDATE {table} SET {assignments} FROM (VALUES {{rows}}) AS v WHERE {table}.{pk_column} = v.column1"
+    prepared = [(field.attname, _preparer(field, connection)) for field in fields]
     connection.ensure_connection()
     with connection.cursor() as cursor:
         for batch in _batches(rows, _batch_size(len(fields) + 1)):
             params: list[Any] = []
             for pk, values in batch:
                 params.append(pk)
-                params.extend(_prepare(field, values[field.attname], connection) for field in fields)
+                params.extend(prepare(values[attname]) for attname, prepare in prepared)
             cursor.execute(template.format(rows=", ".join([placeholder] * len(batch))), params)

@@ -720,3 +720,27 @@ def test_province_importer_cannot_withdraw_holdings_outside_the_province(tmp_pat
     assert [(p.row, p.column) for p in report.problems] == [(2, "roles")]
     assert "DISTRICT_REVIEWER@4901" in report.problems[0].message
     assert UnitUserObjectPermission.objects.filter(user=account).count() == 2
+
+
+@pytest.mark.django_db
+def test_bulk_insert_keeps_every_value_as_given():
+    """Text with tabs, newlines and backslashes, NULL against the empty string, booleans and aware datetimes come
+    back as written (on PostgreSQL they travel in COPY's text format), and the returned keys match the rows."""
+    from django.utils import timezone
+
+    from accounts.importers.bulk import bulk_insert
+
+    joined = timezone.make_aware(datetime.datetime(2026, 6, 15, 8, 30, 5))
+    rows = [
+        {"username": f"bulk.{n}", "first_name": name, "last_name": "", "email": "", "password": "!", "is_active": active,
+         "is_staff": False, "is_superuser": False, "date_joined": joined, "last_login": None, "official_id": None,
+         "registered_unit_id": unit("4701").pk, "deactivated_at": None, "deactivation_reason": ""}
+        for n, (name, active) in enumerate([("ก\tข", True), ("line\nbreak\r", False), ("back\\slash \\N", True), ("", True)])
+    ]
+    keys = dict(bulk_insert(User, rows, returning=("username", "id")))
+    stored = {user.username: user for user in User.objects.filter(username__startswith="bulk.")}
+    assert keys == {username: user.pk for username, user in stored.items()}
+    for row in rows:
+        user = stored[row["username"]]
+        assert (user.first_name, user.last_name, user.is_active) == (row["first_name"], "", row["is_active"])
+        assert user.date_joined == joined and user.last_login is None and user.official_id is None
