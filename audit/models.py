@@ -95,11 +95,11 @@ class RoundItem(models.Model):
 class RoundReminder(models.Model):
     """One reminder sent, so a daily run twice in a day does not mail anyone twice."""
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reminders")
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=32)  # "due-7", "overdue", "escalation"
-    sent_on = models.DateField()
-    recipients = models.PositiveIntegerField(default=0)
+    round = models.ForeignKey(ReviewRound, verbose_name=_("รอบ"), on_delete=models.PROTECT, related_name="reminders")
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("ประเภท"), max_length=32)  # "due-7", "overdue", "escalation"
+    sent_on = models.DateField(_("วันที่ส่ง"))
+    recipients = models.PositiveIntegerField(_("จำนวนผู้รับ"), default=0)
 
     class Meta:
         verbose_name = _("อีเมลเตือน")
