@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     AssignmentOrder,
+    ChangeRequest,
+    LeaverReport,
     Level,
     Official,
     OrderLine,
@@ -36,6 +38,48 @@ class NoDeleteMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyMixin(NoDeleteMixin):
+    """Records made through the app's screens and services: looked up here, never added, changed or deleted.
+
+    Their decisions happen only through the services, which check the decider's scope and log the event; an edit
+    here would do neither. The view permission stays, so central admins still open the list and each record.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProvinceListFilter(admin.SimpleListFilter):
+    """The province a record's unit lies in (the unit's subtree by its path): 77 choices instead of ~1,000 units."""
+
+    title = _("จังหวัด")
+    parameter_name = "province"
+    unit_field = "unit"
+
+    def lookups(self, request, model_admin):
+        provinces = Unit.objects.filter(kind=Unit.Kind.PROVINCE).order_by("name_th")
+        return list(provinces.values_list("code", "name_th"))
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        province = Unit.objects.filter(kind=Unit.Kind.PROVINCE, code=self.value()).first()
+        if province is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.unit_field}__path__startswith": province.path})
+
+
+class AccountNationalIdColumn:
+    """The account's national ID as a column, headed by the model's own verbose name."""
+
+    @admin.display(description=Official._meta.get_field("national_id").verbose_name, ordering="account__official_id")
+    def account_national_id(self, obj):
+        return obj.account.official_id
 
 
 @admin.register(Unit)
@@ -179,3 +223,42 @@ class HeldRoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyMixin, AccountNationalIdColumn, admin.ModelAdmin):
+    """Read-only: requests are filed, withdrawn and decided in the app (accounts.lifecycle), each logged."""
+
+    list_display = [
+        "__str__", "account", "account_national_id", "status", "unit", "position", "level", "order_number",
+        "order_date", "created_at", "decided_by", "decided_at",
+    ]
+    list_filter = ["status", ProvinceListFilter, "created_at", "decided_at"]
+    search_fields = ["account__username", "account__official__national_id", "order_number", "unit__code"]
+    list_select_related = ["account", "unit", "position", "level", "decided_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "account", "filed_by", "status", "position", "level", "unit", "order_number", "order_date", "attachment",
+        "note", "previous_position", "previous_level", "previous_unit", "decided_by", "decided_at",
+        "decision_reason", "created_at", "updated_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(LeaverReport)
+class LeaverReportAdmin(ReadOnlyMixin, AccountNationalIdColumn, admin.ModelAdmin):
+    """Read-only: reports are filed by offices and accepted or returned by the centre in the app, each logged."""
+
+    list_display = [
+        "__str__", "account", "account_national_id", "unit", "reason", "left_on", "status", "reported_by",
+        "created_at", "decided_by", "decided_at",
+    ]
+    list_filter = ["status", "reason", ProvinceListFilter, "left_on", "created_at", "decided_at"]
+    search_fields = ["account__username", "account__official__national_id", "unit__code"]
+    list_select_related = ["account", "unit", "reported_by", "decided_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "account", "unit", "reason", "left_on", "evidence", "note", "reported_by", "status", "decided_by",
+        "decided_at", "decision_reason", "created_at", "updated_at",
+    ]
+    readonly_fields = fields

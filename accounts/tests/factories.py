@@ -11,6 +11,8 @@ from stdnum.th import pin
 
 from accounts.models import (
     AssignmentOrder,
+    ChangeRequest,
+    LeaverReport,
     Level,
     Official,
     OrderLine,
@@ -98,6 +100,30 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     level = factory.SelfAttribute("official.level")
     effective_from = datetime.date(2025, 10, 1)
     effective_to = None
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeRequest
+
+    account = factory.SubFactory(UserFactory)
+    filed_by = factory.SelfAttribute("account")
+    position = factory.LazyFunction(lambda: position("ปลัดอำเภอ"))
+    level = factory.LazyFunction(lambda: level("K2"))
+    unit = factory.LazyFunction(lambda: unit("4702"))
+    order_number = factory.Sequence(lambda n: f"{n + 1}/2569")
+    order_date = datetime.date(2025, 10, 1)
+
+
+class LeaverReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeaverReport
+
+    account = factory.SubFactory(UserFactory)
+    reason = LeaverReport.Reason.RETIRED
+    left_on = datetime.date(2025, 9, 30)
+    reported_by = factory.SubFactory(UserFactory)
+    unit = factory.SelfAttribute("account.registered_unit")
 
 
 def hold(account: User, role_code: str, unit_code_or_unit: str | Unit) -> None:
