@@ -10,6 +10,7 @@ EVENT_ACTIONS = {
     "accounts.logout": _("ออกจากระบบ"),
     "accounts.password.changed": _("เปลี่ยนรหัสผ่าน"),
     "accounts.registry.imported": _("นำเข้าข้อมูลทะเบียน"),
+    "accounts.import_uploads.purged": _("ลบไฟล์นำเข้าที่อัปโหลดไว้แต่ไม่ได้ยืนยัน"),
     "accounts.account.deactivated": _("ระงับการใช้งานบัญชี"),
     "accounts.account.reactivated": _("เปิดใช้งานบัญชีอีกครั้ง"),
     "accounts.account.moved": _("ย้ายบัญชีไปหน่วยงานใหม่"),
