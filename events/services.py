@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from events.models import GENESIS_HASH, ChainHead, Event
@@ -56,7 +56,6 @@ def event_hash(*, prev_hash: str, event: Event) -> str:
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-@transaction.atomic
 def event_record(
     *,
     action: str,
@@ -67,13 +66,14 @@ def event_record(
     data: dict | None = None,
     ip_address: str | None = None,
 ) -> Event:
-    """Append one event. Call it inside the transaction of the change it records, so both land or neither does."""
+    """Append one event. Call it inside the transaction of the change it records, so both land or neither does.
+
+    The chain head is the one row every logged action of the country locks, until the caller's transaction ends, so
+    the event is prepared before it is taken and only the sequence number, time and hash are filled in after.
+    """
     if action not in EVENT_ACTIONS:
         raise ValueError(f"Unregistered event action: {action!r}")
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
     event = Event(
-        seq=head.seq + 1,
-        occurred_at=timezone.now().replace(microsecond=0),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=getattr(actor, "username", "") or "",
         action=action,
@@ -84,12 +84,38 @@ def event_record(
         ip_address=ip_address,
         data=_jsonable(data or {}),
     )
-    event.prev_hash = head.hash
-    event.hash = event_hash(prev_hash=head.hash, event=event)
-    event.save(force_insert=True)
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    # No savepoint inside the caller's transaction: the event cannot fail alone, the change it records fails with it.
+    with transaction.atomic(savepoint=False):
+        event.seq, event.prev_hash = _chain_head_advance()
+        event.occurred_at = timezone.now().replace(microsecond=0)  # taken under the lock: times follow seq
+        event.hash = event_hash(prev_hash=event.prev_hash, event=event)
+        event.save(force_insert=True)
+        with connection.cursor() as cursor:
+            cursor.execute(_HEAD_SET_HASH, [event.hash])
     return event
+
+
+_HEAD = ChainHead._meta.db_table
+# One statement locks the head row (until the transaction ends) and reads it: READ COMMITTED re-reads a row it waited
+# for, so a writer queued behind another sees that writer's seq and hash, never older ones. SQLite (3.35+ for
+# RETURNING) needs no row lock: its IMMEDIATE transactions hold the database's write lock from BEGIN.
+_HEAD_ADVANCE = f'UPDATE "{_HEAD}" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"'
+_HEAD_SET_HASH = f'UPDATE "{_HEAD}" SET "hash" = %s WHERE "id" = 1'
+
+
+def _chain_head_advance() -> tuple[int, str]:
+    """Take the chain head: return the new event's seq and the hash it follows. Call inside a transaction.
+
+    The row is created on first use with INSERT ... ON CONFLICT DO NOTHING, so two first writers cannot both create it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_ADVANCE)
+        row = cursor.fetchone()
+        if row is None:
+            ChainHead.objects.bulk_create([ChainHead(pk=1)], ignore_conflicts=True)
+            cursor.execute(_HEAD_ADVANCE)
+            row = cursor.fetchone()
+    return row[0], row[1]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from events import guard
 from events.models import ChainHead, Event
@@ -28,6 +29,19 @@ def test_intact_chain_verifies():
     record(5)
     assert event_chain_verify() is None
     assert event_chain_head()[0] == 5
+
+
+@pytest.mark.django_db
+def test_an_event_lands_or_rolls_back_with_its_callers_transaction_without_a_savepoint():
+    record(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            event_record(action="accounts.policy.changed", target_label="rolled back")
+        raise RuntimeError("the change the event records fails")
+    assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"].upper()]
+    assert event_chain_head()[0] == 1 and Event.objects.count() == 1
+    assert record(1)[0].seq == 2
+    assert event_chain_verify() is None
 
 
 @pytest.mark.django_db
