@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -139,21 +139,35 @@ def _record_refusal(*, user: User, unit: Unit, action: str, category: str, refus
 # Numbering
 
 
+_COUNTER = ReceiptCounter._meta.db_table
+# One statement increments the counter and returns the number. On PostgreSQL it locks the row until the transaction
+# ends, and READ COMMITTED re-reads a row it waited for, so the number follows the one the previous holder committed.
+# On SQLite (3.35+ for RETURNING) the IMMEDIATE transaction already holds the database's write lock.
+_COUNTER_ADVANCE = (
+    f'UPDATE "{_COUNTER}" SET "last_number" = "last_number" + 1 '
+    f'WHERE "unit_id" = %s AND "fiscal_year" = %s AND "trial" = %s AND "kind" = %s RETURNING "last_number"'
+)
+
+
 def _next_number(*, unit: Unit, fiscal_year: int, trial: bool, kind: str) -> int:
-    """Take the next number of a series. Call inside the issuing transaction: the row stays locked until it ends.
+    """Take the next number of a series. Call inside the issuing transaction, as late as possible: the counter row
+    stays locked until the transaction ends and every issuer of the series waits for it; a rollback undoes the
+    increment, so numbers have no gap.
 
     The counter row is created on first use with INSERT ... ON CONFLICT DO NOTHING, so two first issuers of a year
-    cannot both create it; then it is locked (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE
-    transaction already holds the database's write lock).
+    cannot both create it.
     """
-    series = {"unit": unit, "fiscal_year": fiscal_year, "trial": trial, "kind": kind}
-    counter = ReceiptCounter.objects.select_for_update().filter(**series).first()
-    if counter is None:
-        ReceiptCounter.objects.bulk_create([ReceiptCounter(**series)], ignore_conflicts=True)
-        counter = ReceiptCounter.objects.select_for_update().get(**series)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    series = [unit.pk, fiscal_year, trial, kind]
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTER_ADVANCE, series)
+        row = cursor.fetchone()
+        if row is None:
+            ReceiptCounter.objects.bulk_create(
+                [ReceiptCounter(unit=unit, fiscal_year=fiscal_year, trial=trial, kind=kind)], ignore_conflicts=True
+            )
+            cursor.execute(_COUNTER_ADVANCE, series)
+            row = cursor.fetchone()
+    return row[0]
 
 
 def unit_in_trial_mode(unit: Unit) -> bool:
@@ -255,19 +269,21 @@ def receipt_issue(
                 issued_by=issuer, issuer_name=official.full_name, issuer_position=_issuer_position(official),
                 office_name=unit.display_name, payin_slip=payin_slip,
             )
-            receipt.number = 1  # placeholder for full_clean; the real number is taken last, to hold the lock briefly
-            receipt.full_clean(exclude=["number"], validate_unique=False, validate_constraints=False)
+            # The foreign keys are not looked up again: the service holds the unit, fee type, issuer and locked slip.
+            receipt.full_clean(exclude=["number", "unit", "fee_type", "issued_by", "payin_slip"],
+                               validate_unique=False, validate_constraints=False)
+            for line in lines:
+                line.receipt = receipt
+            event_data = {"trial": trial, "category": category.value, "fee_type": fee_type.code if fee_type else None,
+                          "total": total, "payin_slip": payin_slip.reference1 if payin_slip else None}
+            # Everything else is ready: from the number to the commit, every issuer of the series waits.
             receipt.number = _next_number(unit=unit, fiscal_year=fiscal_year, trial=trial,
                                           kind=ReceiptCounter.Kind.RECEIPT)
             receipt.save(force_insert=True)
-            for line in lines:
-                line.receipt = receipt
             ReceiptItem.objects.bulk_create(lines)
             event_record(
                 action="receipts.receipt.issued", actor=issuer, target=receipt, unit=unit, ip_address=ip_address,
-                data={"number": receipt.number_display, "trial": trial, "category": category.value,
-                      "fee_type": fee_type.code if fee_type else None, "total": total,
-                      "payin_slip": payin_slip.reference1 if payin_slip else None},
+                data={"number": receipt.number_display, **event_data},
             )
     except ReceiptRefused as refusal:
         _record_refusal(user=issuer, unit=unit, action="issue", category=category, refusal=refusal,

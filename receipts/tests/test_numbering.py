@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Unit
+from events.models import Event
+from events.services import event_chain_verify
 from receipts.models import Receipt, ReceiptCounter, ReceiptOffice, fiscal_year_be
 from receipts.services import ItemInput, receipt_issue
 
@@ -128,6 +130,9 @@ def _assert_numbers_one_to(n: int) -> None:
     numbers = sorted(Receipt.objects.filter(unit__code="4701").values_list("number", flat=True))
     assert numbers == list(range(1, n + 1))
     assert ReceiptCounter.objects.get(unit__code="4701", trial=False).last_number == n
+    # Each receipt logged once, and the writers queued on the chain head left one unbroken chain.
+    assert Event.objects.filter(action="receipts.receipt.issued").count() == n
+    assert event_chain_verify() is None
 
 
 @pytest.mark.postgresql
