@@ -20,6 +20,12 @@ MONTHS_LONG = (
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
     "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
 )
+# The English interface keeps the Buddhist Era year of orders and documents, with English month names.
+MONTHS_SHORT_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_LONG_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
@@ -48,11 +54,14 @@ def be_year(value: datetime.date) -> int:
     return value.year + BE_OFFSET
 
 
-def format_be_date(value: datetime.date | datetime.datetime | None, *, long: bool = False) -> str:
-    """15 มิ.ย. 2569, or 15 มิถุนายน 2569 with long=True."""
+def format_be_date(
+    value: datetime.date | datetime.datetime | None, *, long: bool = False, english: bool = False
+) -> str:
+    """15 มิ.ย. 2569, or 15 มิถุนายน 2569 with long=True; 15 Jun 2569 / 15 June 2569 with english=True."""
     if value is None:
         return ""
-    months = MONTHS_LONG if long else MONTHS_SHORT
+    months = {(False, False): MONTHS_SHORT, (False, True): MONTHS_LONG,
+              (True, False): MONTHS_SHORT_EN, (True, True): MONTHS_LONG_EN}[(english, long)]
     return f"{value.day} {months[value.month - 1]} {be_year(value)}"
 
 

@@ -7,6 +7,7 @@ so a .po edited without compiling, or a catalogue with empty or fuzzy entries, s
 from __future__ import annotations
 
 import ast
+import datetime
 import gettext
 import os
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -136,3 +137,36 @@ def test_a_review_page_in_english(client, make_account):
     html = client.get("/audit/units/4701/accounts/").content.decode()
     assert "Active accounts" in html and "Not in HR record" in html
     assert "บัญชีที่ใช้งานอยู่" not in html and "ไม่พบในทะเบียนบุคคล" not in html
+
+
+def test_dates_follow_the_active_language_and_keep_the_buddhist_era():
+    from accounts.templatetags.thai import be_date, be_date_long, be_datetime
+
+    day = datetime.date(2026, 6, 15)
+    moment = timezone.make_aware(datetime.datetime(2026, 6, 15, 14, 5))
+    with translation.override("th"):
+        assert (be_date(day), be_date_long(day), be_datetime(moment)) == (
+            "15 มิ.ย. 2569", "15 มิถุนายน 2569", "15 มิ.ย. 2569 14:05"
+        )
+    with translation.override("en"):
+        assert (be_date(day), be_date_long(day), be_datetime(moment)) == (
+            "15 Jun 2569", "15 June 2569", "15 Jun 2569 14:05"
+        )
+
+
+def test_documents_are_thai_in_the_english_interface(monkeypatch):
+    """A receipt or a signed report form is an official Thai document, whatever the screen's language."""
+    from rightsadmin import pdf
+
+    seen = {}
+
+    def render_to_string(template_name, context, request=None):
+        from accounts.templatetags.thai import be_date
+
+        seen["language"], seen["date"] = translation.get_language(), be_date(datetime.date(2026, 6, 15))
+        return "<p>x</p>"
+
+    monkeypatch.setattr(pdf, "render_to_string", render_to_string)
+    with translation.override("en"):
+        pdf.render_pdf("any.html", {})
+    assert seen == {"language": "th", "date": "15 มิ.ย. 2569"}

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.national_id import format_national_id, mask_national_id
 from accounts.thai import baht_in_words, format_be_date
@@ -18,25 +18,29 @@ def _local(value):
     return value
 
 
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
 @register.filter
 def be_date(value):
-    """15 มิ.ย. 2569"""
-    return format_be_date(_local(value))
+    """15 มิ.ย. 2569 (15 Jun 2569 in the English interface)"""
+    return format_be_date(_local(value), english=_english())
 
 
 @register.filter
 def be_date_long(value):
-    """15 มิถุนายน 2569"""
-    return format_be_date(_local(value), long=True)
+    """15 มิถุนายน 2569 (15 June 2569)"""
+    return format_be_date(_local(value), long=True, english=_english())
 
 
 @register.filter
 def be_datetime(value):
-    """15 มิ.ย. 2569 14:05"""
+    """15 มิ.ย. 2569 14:05 (15 Jun 2569 14:05)"""
     if not value:
         return ""
     value = _local(value)
-    return f"{format_be_date(value)} {value:%H:%M}"
+    return f"{format_be_date(value, english=_english())} {value:%H:%M}"
 
 
 @register.filter
