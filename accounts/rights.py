@@ -36,7 +36,8 @@ def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = Non
     qs = Policy.objects.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on), effective_from__lte=on)
     if role_ids is not None:
         qs = qs.filter(role_id__in=list(role_ids))
-    policies = list(qs.select_related("role"))
+    # Grouped by role below, so only the order within a role matters (no join on the role, which the cache holds).
+    policies = list(qs.order_by("effective_from", "pk"))
     by_role: dict[int, list[Policy]] = defaultdict(list)
     if not policies:
         return by_role
@@ -56,6 +57,7 @@ def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = Non
     ref = reference_objects(
         needs_positions={pk for _, pk, kind in links if kind == "position"},
         needs_levels={pk for _, pk, kind in links if kind == "level"},
+        needs_roles={policy.role_id for policy in policies},
     )
     for policy_id, pk, kind in links:
         if kind == "position":
@@ -63,6 +65,7 @@ def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = Non
         else:
             minimums[policy_id].append(ref.levels[pk])
     for policy in policies:
+        policy.role = ref.roles[policy.role_id]
         # Read once here: policy_refusal runs for every holder of the role.
         policy.allowed = sorted(allowed[policy.pk], key=lambda p: p.name_th)
         policy.allowed_ids = {position.pk for position in policy.allowed}
