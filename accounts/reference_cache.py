@@ -32,12 +32,16 @@ class ReferenceObjects:
     def role_by_permission(self) -> dict[int, Role]:
         return {role.permission_id: role for role in self.roles.values()}
 
+    @cached_property
+    def role_by_code(self) -> dict[str, Role]:
+        return {role.code: role for role in self.roles.values()}
+
 
 _cache: ReferenceObjects | None = None
 
 
 def reference_objects(*, needs_units=(), needs_positions=(), needs_levels=(), needs_roles=(),
-                      needs_role_permissions=()) -> ReferenceObjects:
+                      needs_role_permissions=(), needs_role_codes=()) -> ReferenceObjects:
     """The cached objects; reloaded when stale or when one of the given ids is missing (5 queries then, else 0)."""
     global _cache
     cache = _cache
@@ -49,6 +53,7 @@ def reference_objects(*, needs_units=(), needs_positions=(), needs_levels=(), ne
         or not set(needs_levels) <= cache.levels.keys()
         or not set(needs_roles) <= cache.roles.keys()
         or not set(needs_role_permissions) <= cache.role_by_permission.keys()
+        or not set(needs_role_codes) <= cache.role_by_code.keys()
     ):
         menus: dict[int, set[str]] = {}
         for role_id, codename in Role.menus.through.objects.values_list("role_id", "permission__codename"):

@@ -11,10 +11,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
-from accounts.models import Level, Official, OrderLine, Policy, Position, Role, Unit, UnitUserObjectPermission, User
+from accounts.models import (
+    AssignmentOrder,
+    Level,
+    Official,
+    OrderLine,
+    Policy,
+    Position,
+    Role,
+    Unit,
+    UnitUserObjectPermission,
+    User,
+)
 from accounts.reference_cache import reference_objects
 from accounts.thai import format_be_date
 
@@ -212,6 +224,52 @@ def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRig
     role_menus = reference_objects(needs_roles={role_id for role_id, _ in items}).role_menus
     rights.menus = {role_id: set(role_menus.get(role_id, ())) for role_id, _ in items}
     return rights
+
+
+# The two statements of account_right_at, run on every receipt, where building the ORM's queries costs several times
+# more than running them. They read what account_rights reads for one role at one unit: the held role, and the order
+# lines as OrderLine.objects.in_force(on) filters them and latest_first orders them
+# (test_account_right_at_agrees_with_account_rights keeps them in step).
+_HELD = (
+    f'SELECT 1 FROM "{UnitUserObjectPermission._meta.db_table}" '
+    'WHERE "user_id" = %s AND "permission_id" = %s AND "content_object_id" = %s'
+)
+_LATEST_LINE_IN_FORCE = (
+    f'SELECT line.* FROM "{OrderLine._meta.db_table}" line '
+    f'INNER JOIN "{AssignmentOrder._meta.db_table}" ord ON ord."id" = line."order_id" '
+    'WHERE line."official_id" = %s AND line."role_id" = %s AND line."unit_id" = %s AND line."effective_from" <= %s '
+    'AND (line."effective_to" IS NULL OR line."effective_to" >= %s) AND ord."revoked_at" IS NULL '
+    'ORDER BY line."effective_from" DESC, ord."order_date" DESC, ord."number" DESC, line."id" DESC LIMIT 1'
+)
+
+
+def account_right_at(user: User, role_code: str, unit: Unit, *, on: datetime.date | None = None) -> RoleAtUnit | None:
+    """`account_rights(user, on=on).has_role_at(role_code, unit)`, reading only that role at that unit.
+
+    For the check at the moment of an action, which concerns one role at one unit: the same records (the role held,
+    the in-force order lines, the policies in force, the HR record) are read afresh and judged by the same role_items,
+    without loading the account's other rights. The grant comes without its order.
+    """
+    on = on or today()
+    if not user.is_authenticated or not user.is_active:
+        return None
+    role = reference_objects(needs_role_codes={role_code}).role_by_code.get(role_code)
+    if role is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD, [user.pk, role.permission_id, unit.pk])
+        held = cursor.fetchone() is not None
+    official = official_of(user)
+    lines, policies = [], {}
+    if official is not None:
+        day = connection.ops.adapt_datefield_value(on)
+        lines = list(OrderLine.objects.raw(_LATEST_LINE_IN_FORCE, [official.pk, role.pk, unit.pk, day, day]))
+        for line in lines:
+            line.role, line.unit = role, unit  # the ones asked about
+        if lines:
+            policies = policies_in_force(on=on, role_ids=[role.pk])
+    items = role_items(held=[(role, unit)] if held else [], lines=lines, policies=policies, official=official)
+    return items[0] if items else None
 
 
 def cached_account_rights(user: User) -> AccountRights:

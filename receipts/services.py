@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Official, Role, Unit, User
 from accounts.national_id import parse_national_id
-from accounts.rights import RoleAtUnit, account_rights, today
+from accounts.rights import RoleAtUnit, account_right_at, today
 from accounts.thai import format_be_date
 from events.services import event_record
 from receipts.models import (
@@ -97,16 +97,16 @@ def receipt_right_check(*, user: User, unit: Unit, category: str, on: datetime.d
     role_code = CATEGORY_ROLE[Category(category)]
     if not user.is_active:
         raise ReceiptRefused(ACCOUNT_INACTIVE, rule="account_inactive")
-    official = Official.objects.select_related("position", "level").filter(national_id=user.official_id).first()
-    if official is None:
-        raise ReceiptRefused(NOT_IN_HR_RECORD, rule="unknown_person")
+    try:
+        official = Official.objects.select_related("position", "level").get(national_id=user.official_id)
+    except Official.DoesNotExist:
+        raise ReceiptRefused(NOT_IN_HR_RECORD, rule="unknown_person") from None
     if official.status != Official.Status.ACTIVE:
         raise ReceiptRefused(NOT_IN_SERVICE.format(status=official.get_status_display()), rule="not_in_service")
     if official.retirement_date is not None and official.retirement_date < on:
         raise ReceiptRefused(RETIRED.format(date=format_be_date(official.retirement_date, long=True)), rule="retired")
-    user.official = official  # account_rights reads position and level from here
-    rights = account_rights(user, on=on)
-    item = rights.has_role_at(role_code, unit)
+    user.official = official  # account_right_at reads position and level from here
+    item = account_right_at(user, role_code, unit, on=on)
     if item is None or not item.held:
         role = item.role if item else Role.objects.get(code=role_code)
         raise ReceiptRefused(
