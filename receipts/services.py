@@ -145,7 +145,7 @@ _COUNTER = ReceiptCounter._meta.db_table
 # On SQLite (3.35+ for RETURNING) the IMMEDIATE transaction already holds the database's write lock.
 _COUNTER_ADVANCE = (
     f'UPDATE "{_COUNTER}" SET "last_number" = "last_number" + 1 '
-    f'WHERE "unit_id" = %s AND "fiscal_year" = %s AND "trial" = %s AND "kind" = %s RETURNING "last_number"'
+    'WHERE "unit_id" = %s AND "fiscal_year" = %s AND "trial" = %s AND "kind" = %s RETURNING "last_number"'
 )
 
 
