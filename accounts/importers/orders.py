@@ -11,6 +11,10 @@ Decisions
 - Two identical lines in one file are an error, like duplicate IDs in the other files.
 - The person must be in the HR record (import `officials` first). A national-scope role (CENTRAL_ADMIN) can be
   ordered only by an importer with national scope.
+- An importer with a limited scope (a province reviewer) may name only people whose HR unit is in that scope, as
+  `accounts.lifecycle.order_record` requires of the order form: an office cannot reach people of another office
+  through an order. Such a person is reported exactly like one missing from the HR record, so the import does not
+  tell whether a national ID exists elsewhere in the country.
 """
 
 from __future__ import annotations
@@ -110,9 +114,15 @@ class OrdersImporter(RegistryImporter):
                                              position, level, effective_from, effective_to))
 
     def check(self) -> None:
-        self.official_ids = dict(fetch_in_chunks(
-            Official.objects.values_list("national_id", "pk"), "national_id", {r.national_id for r in self.records}
-        ))
+        units = self.reference.units_by_id
+        self.official_ids = {
+            national_id: pk
+            for national_id, pk, unit_id in fetch_in_chunks(
+                Official.objects.values_list("national_id", "pk", "unit_id"), "national_id",
+                {r.national_id for r in self.records},
+            )
+            if self.in_scope(units.get(unit_id))
+        }
         for order in fetch_in_chunks(
             AssignmentOrder.objects.only("id", "number", "order_date", "issuing_unit_id", "revoked_at"),
             "number",
@@ -148,7 +158,11 @@ class OrdersImporter(RegistryImporter):
                 ) % {"no": record.order_no, "unit": record.issuing_unit.code, "stored": describe_date(stored.order_date),
                      "date": describe_date(record.order_date)})
             official_id = self.official_ids.get(record.national_id)
-            if official_id is None:
+            if official_id is None and self.scope is not None and not self.scope.national:
+                ok = self._bad(record, "national_id", _(
+                    "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคลของหน่วยงานในขอบเขตของท่าน"
+                ) % {"id": format_national_id(record.national_id)})
+            elif official_id is None:
                 ok = self._bad(record, "national_id", _(
                     "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคล (นำเข้าแฟ้ม officials ก่อน)"
                 ) % {"id": format_national_id(record.national_id)})

@@ -584,6 +584,23 @@ def test_scope_refuses_rows_of_units_outside_it(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_province_importer_names_only_people_of_its_province_in_orders(tmp_path):
+    """As the order form: an office cannot reach a person of another office through an order. A person of another
+    province is reported exactly like a national ID missing from the HR record, so nothing tells them apart."""
+    make_officials(1)
+    make_officials(2, unit_code="4901")
+    province = Scope(roots=[unit("47")])
+    rows = [order_row(1), order_row(2), order_row(3)]  # in the province, in another province, nowhere
+    report = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, rows), scope=province)
+    assert [(p.row, p.column) for p in report.problems] == [(3, "national_id"), (4, "national_id")]
+    other, missing = (p.message for p in report.problems)
+    assert other.replace(dashed(nid(2)), "ID") == missing.replace(dashed(nid(3)), "ID")
+    assert OrderLine.objects.count() == 0
+    national = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, rows[:2], name="n.csv"))
+    assert national.ok and OrderLine.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_scope_refuses_updating_records_held_outside_it(tmp_path):
     OfficialFactory(national_id=nid(1), unit=unit("4901"))
     UserFactory(username="import.user2", registered_unit=unit("4901"))
