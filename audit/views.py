@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -241,19 +242,23 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
     """The printed form แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ, signed by the reviewer and the head of office."""
 
     def get(self, request, province_code: str):
-        summary = self.summary(province_code)
-        context = {
-            "province": self.province,
-            "summary": summary,
-            "as_of": self.as_of,
-            "printed_at": timezone.localtime(),
-            "reviewer": request.user,
-            "reviewer_name": _viewer_name(request.user),
-        }
-        try:
-            pdf = render_thai_pdf("audit/province_report_pdf.html", context)
-        except PdfUnavailable as exc:
-            messages.error(request, str(exc))
+        # A signed official form: its summary's labels and the form itself are in Thai whatever the screen's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = self.summary(province_code)
+            context = {
+                "province": self.province,
+                "summary": summary,
+                "as_of": self.as_of,
+                "printed_at": timezone.localtime(),
+                "reviewer": request.user,
+                "reviewer_name": _viewer_name(request.user),
+            }
+            try:
+                pdf = render_thai_pdf("audit/province_report_pdf.html", context)
+            except PdfUnavailable as exc:
+                pdf, unavailable = None, str(exc)
+        if pdf is None:
+            messages.error(request, unavailable)
             return redirect(reverse("audit:province-summary", args=[self.province.code]) + f"?as_of={self.as_of}")
         self.record_export(report="province_report", fmt="pdf", as_of=self.as_of,
                            rows=len(summary.problems), unit=self.province)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from receipts.models import PayInSlip, Receipt
 from receipts.payin import bill_payment_data, code128_data_uri, qr_data_uri
@@ -13,6 +13,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt twice: the original for the payer and the copy the office keeps. Voided ones say ยกเลิก."""
     return render_pdf(
         "receipts/pdf/receipt.html",
+        # Lazy: render_pdf renders in Thai whatever the screen's language, and these are read only then.
         {"receipt": receipt, "items": list(receipt.items.all()), "copies": [_("ต้นฉบับ"), _("สำเนา")]},
     )
 

@@ -154,19 +154,33 @@ def test_dates_follow_the_active_language_and_keep_the_buddhist_era():
         )
 
 
-def test_documents_are_thai_in_the_english_interface(monkeypatch):
-    """A receipt or a signed report form is an official Thai document, whatever the screen's language."""
-    from rightsadmin import pdf
+@pytest.fixture
+def printed_html(monkeypatch):
+    """The HTML WeasyPrint is given, captured instead of printed."""
+    import weasyprint
 
     seen = {}
 
-    def render_to_string(template_name, context, request=None):
-        from accounts.templatetags.thai import be_date
+    class CapturedHTML:
+        def __init__(self, string, base_url=None):
+            seen["html"] = string
 
-        seen["language"], seen["date"] = translation.get_language(), be_date(datetime.date(2026, 6, 15))
-        return "<p>x</p>"
+        def write_pdf(self):
+            return b"%PDF-1.7 captured"
 
-    monkeypatch.setattr(pdf, "render_to_string", render_to_string)
-    with translation.override("en"):
-        pdf.render_pdf("any.html", {})
-    assert seen == {"language": "th", "date": "15 มิ.ย. 2569"}
+    monkeypatch.setattr(weasyprint, "HTML", CapturedHTML)
+    return seen
+
+
+@pytest.mark.django_db
+def test_the_report_form_is_thai_in_the_english_interface(client, make_account, printed_html):
+    """A signed report form is an official Thai document, whatever the screen's language."""
+    reviewer = make_account("PROVINCE_REVIEWER", unit_code="47")
+    make_account("ISV_USER", unit_code="4701")
+    client.force_login(reviewer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/audit/provinces/47/").content.decode()  # the screen is in English
+    assert client.get("/audit/provinces/47/report.pdf?as_of=2026-06-15").status_code == 200
+    html = printed_html["html"]
+    assert "แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ" in html and "15 มิถุนายน 2569" in html
+    assert "June 2569" not in html and "Province total" not in html

@@ -96,3 +96,27 @@ def test_daily_summary_pdf(clock, issue, make_account):
     text = pdf_text(daily_summary_pdf(summary))
     for expected in ["รายงานสรุปการรับเงินประจำวัน", "2 พฤศจิกายน 2569", "ยี่สิบเอ็ดบาทถ้วน", "4701/2570/000001"]:
         assert thai(expected) in text, expected
+
+
+@pytest.mark.django_db
+def test_the_receipt_is_thai_in_the_english_interface(client, make_account, issue, monkeypatch):
+    """The receipt is an official Thai document: its original and copy say so in Thai whatever the screen's language."""
+    import weasyprint
+
+    printed = {}
+
+    class CapturedHTML:
+        def __init__(self, string, base_url=None):
+            printed["html"] = string
+
+        def write_pdf(self):
+            return b"%PDF-1.7 captured"
+
+    monkeypatch.setattr(weasyprint, "HTML", CapturedHTML)
+    clerk = make_account("ISV_FEE_RECEIPT")
+    receipt = issue(clerk)
+    client.force_login(clerk)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get(f"/receipts/{receipt.pk}/pdf/").status_code == 200
+    assert "ต้นฉบับ" in printed["html"] and "สำเนา" in printed["html"]
+    assert "Original" not in printed["html"] and "Copy" not in printed["html"]
