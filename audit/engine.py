@@ -173,6 +173,8 @@ LINE_COLUMNS = (
     "order__number", "order__order_date", "order__issuing_unit_id",
 )
 L_ID, L_ORDER, L_OFFICIAL, L_ROLE, L_UNIT, L_POSITION, L_LEVEL, L_FROM, L_TO, L_NUMBER, L_ORDER_DATE, L_ISSUER = range(12)
+LINE_FIELD_COLUMNS = LINE_COLUMNS[:L_NUMBER]  # the line's own fields, as attribute names
+ORDER_COLUMNS = ("id", "number", "order_date", "issuing_unit_id")  # the order's, from the same row
 
 
 def _line_precedence(row: tuple) -> tuple:
@@ -281,7 +283,7 @@ class _Context:
         self.as_of = as_of
         # Each account with its HR record (a left join: the national ID may be missing from the record).
         rows = list(accounts_qs.values_list(*ACCOUNT_COLUMNS, *(f"official__{name}" for name in OFFICIAL_COLUMNS)))
-        db = accounts_qs.db
+        db = self.db = accounts_qs.db
         width = len(ACCOUNT_COLUMNS)
         self.accounts = _instances(User, ACCOUNT_COLUMNS, (row[:width] for row in rows), db=db)
         officials = {
@@ -344,17 +346,15 @@ class _Context:
         self._orders: dict[int, AssignmentOrder] = {}
 
     def line_instance(self, row: tuple) -> OrderLine:
-        """An OrderLine of a row, with its order and reference objects attached (no query)."""
+        """An OrderLine of a row, as loaded from the database (its other fields deferred), with its order and
+        reference objects attached (no query)."""
         order = self._orders.get(row[L_ORDER])
         if order is None:
-            order = self._orders[row[L_ORDER]] = AssignmentOrder(
-                id=row[L_ORDER], number=row[L_NUMBER], order_date=row[L_ORDER_DATE], issuing_unit_id=row[L_ISSUER]
-            )
-        line = OrderLine(
-            id=row[L_ID], order_id=row[L_ORDER], official_id=row[L_OFFICIAL], role_id=row[L_ROLE],
-            unit_id=row[L_UNIT], position_id=row[L_POSITION], level_id=row[L_LEVEL], effective_from=row[L_FROM],
-            effective_to=row[L_TO],
-        )
+            order = self._orders[row[L_ORDER]] = _instances(
+                AssignmentOrder, ORDER_COLUMNS, [(row[L_ORDER], row[L_NUMBER], row[L_ORDER_DATE], row[L_ISSUER])],
+                db=self.db,
+            )[0]
+        line = _instances(OrderLine, LINE_FIELD_COLUMNS, [row[:len(LINE_FIELD_COLUMNS)]], db=self.db)[0]
         ref = self.ref
         _attach(line, order=order, official=self.officials_by_id[row[L_OFFICIAL]], role=ref.roles[row[L_ROLE]],
                 unit=ref.units[row[L_UNIT]], position=ref.positions[row[L_POSITION]], level=ref.levels[row[L_LEVEL]])

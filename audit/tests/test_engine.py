@@ -127,6 +127,20 @@ def test_same_start_date_later_order_date_then_higher_number_wins(make_account):
 
 
 @pytest.mark.django_db
+def test_the_latest_line_and_its_order_are_the_stored_ones(make_account):
+    """The engine reads lines as rows; the OrderLine it gives a page is the stored one, fields it did not read
+    loaded on access, never defaults."""
+    account = make_account("ISV_USER")
+    order = AssignmentOrderFactory(number="30/2569", order_date=datetime.date(2025, 12, 20), signer="นายอำเภอ")
+    stored = OrderLineFactory(order=order, official=account.official, effective_from=datetime.date(2026, 1, 1))
+    line = audit_account(account=account, as_of=datetime.date(2026, 1, 10)).latest_line
+    assert (line.pk, line.order.pk, line._state.adding) == (stored.pk, order.pk, False)
+    assert (line.order.signer, line.order.recorded_by_id, line.order.created_at) == (
+        "นายอำเภอ", order.recorded_by_id, order.created_at
+    )
+
+
+@pytest.mark.django_db
 def test_excess_role_held_without_a_line(make_account):
     account = make_account("ISV_USER")
     hold(account, "ISV_SCRAP_RECEIPT", "4701")
