@@ -141,6 +141,8 @@ def _copy_text(value: Any) -> str:
         return "t" if value else "f"
     if isinstance(value, (datetime.date, datetime.time)):  # datetimes too; aware ones keep their offset
         return value.isoformat()
+    if isinstance(value, str):  # a str subclass (an Enum member, say) is stored by its text, as INSERT stores it
+        return str.__str__(value).translate(_COPY_ESCAPES)
     return str(value).translate(_COPY_ESCAPES)
 
 

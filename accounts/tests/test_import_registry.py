@@ -761,3 +761,25 @@ def test_bulk_insert_keeps_every_value_as_given():
         user = stored[row["username"]]
         assert (user.first_name, user.last_name, user.is_active) == (row["first_name"], "", row["is_active"])
         assert user.date_joined == joined and user.last_login is None and user.official_id is None
+
+
+@pytest.mark.django_db
+def test_bulk_insert_stores_text_subclasses_by_their_text():
+    """An Enum on str and a lazy translation are stored as their text (on PostgreSQL through COPY, as INSERT would)."""
+    import enum
+
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    from accounts.importers.bulk import bulk_insert
+
+    class Kind(str, enum.Enum):  # noqa: UP042 (not StrEnum: its str() is already the value; this one's is not)
+        A = "a-value"
+
+    row = {"username": "bulk.enum", "first_name": Kind.A, "last_name": "", "email": "", "password": "!",
+           "is_active": True, "is_staff": False, "is_superuser": False, "date_joined": timezone.now(),
+           "last_login": None, "official_id": None, "registered_unit_id": unit("4701").pk, "deactivated_at": None,
+           "deactivation_reason": gettext_lazy("ระงับการใช้งานตามแฟ้มนำเข้าข้อมูลทะเบียน")}
+    bulk_insert(User, [row])
+    stored = User.objects.get(username="bulk.enum")
+    assert (stored.first_name, stored.deactivation_reason) == ("a-value", "ระงับการใช้งานตามแฟ้มนำเข้าข้อมูลทะเบียน")
