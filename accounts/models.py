@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, Permission
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Cast, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -349,8 +350,12 @@ class OrderLineQuerySet(models.QuerySet):
         )
 
     def latest_first(self) -> OrderLineQuerySet:
-        """The spec's order of precedence: greatest effective_from, then order_date, then order number."""
-        return self.order_by("-effective_from", "-order__order_date", "-order__number", "-pk")
+        """The spec's order of precedence, as OrderLine.precedence: greatest effective_from, then order_date, then
+        the order number as year and number (12/2569 after 9/2569; numbers are always 1-6 digits, "/", 4 digits)."""
+        number = "order__number"
+        year = Cast(Substr(number, Length(number) - 3), models.IntegerField())
+        serial = Cast(Substr(number, 1, Length(number) - 5), models.IntegerField())
+        return self.order_by("-effective_from", "-order__order_date", year.desc(), serial.desc(), "-pk")
 
 
 class OrderLine(models.Model):

@@ -239,7 +239,9 @@ _LATEST_LINE_IN_FORCE = (
     f'INNER JOIN "{AssignmentOrder._meta.db_table}" ord ON ord."id" = line."order_id" '
     'WHERE line."official_id" = %s AND line."role_id" = %s AND line."unit_id" = %s AND line."effective_from" <= %s '
     'AND (line."effective_to" IS NULL OR line."effective_to" >= %s) AND ord."revoked_at" IS NULL '
-    'ORDER BY line."effective_from" DESC, ord."order_date" DESC, ord."number" DESC, line."id" DESC LIMIT 1'
+    'ORDER BY line."effective_from" DESC, ord."order_date" DESC, '
+    'CAST(SUBSTR(ord."number", LENGTH(ord."number") - 3) AS INTEGER) DESC, '
+    'CAST(SUBSTR(ord."number", 1, LENGTH(ord."number") - 5) AS INTEGER) DESC, line."id" DESC LIMIT 1'
 )
 
 

@@ -64,3 +64,26 @@ def test_account_right_at_agrees_with_account_rights(make_account):
     }
     latest = several.official.order_lines.get(order__order_date=datetime.date(2026, 1, 20))
     assert read_alone(several, "ISV_SCRAP_RECEIPT", "4701", DAY)[3] == latest.pk
+
+
+@pytest.mark.django_db
+def test_the_grant_is_the_specs_latest_line_with_order_numbers_compared_as_numbers(make_account):
+    """12/2569 comes after 9/2569 (and 1/2570 after both): the account's rights, the check at the moment of an action
+    and the audit engine name the same line."""
+    from audit.engine import audit_account
+
+    account = make_account("ISV_FEE_RECEIPT", effective_from=datetime.date(2025, 1, 1))
+    lines = {
+        number: OrderLineFactory(
+            order=AssignmentOrderFactory(number=number, issuing_unit=unit("4701"), order_date=datetime.date(2025, 12, 20)),
+            official=account.official, role=role("ISV_FEE_RECEIPT"), unit=unit("4701"),
+            effective_from=datetime.date(2026, 1, 1),
+        )
+        for number in ("9/2569", "12/2569", "100/2568")
+    }
+    on = datetime.date(2026, 1, 10)
+    fresh = User.objects.get(pk=account.pk)
+    assert account_right_at(fresh, "ISV_FEE_RECEIPT", unit("4701"), on=on).grant.pk == lines["12/2569"].pk
+    assert account_rights(fresh, on=on).has_role_at("ISV_FEE_RECEIPT", unit("4701")).grant.pk == lines["12/2569"].pk
+    engine = next(item for item in audit_account(account=account, as_of=on).role_items() if item.role.code == "ISV_FEE_RECEIPT")
+    assert engine.grant.pk == lines["12/2569"].pk
