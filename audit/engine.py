@@ -309,8 +309,10 @@ class _Context:
             needs_units={a.registered_unit_id for a in self.accounts if a.registered_unit_id}
             | {o.unit_id for o in officials.values()} | {row[L_UNIT] for row in line_rows}
             | {row[2] for row in held_rows},
-            needs_positions={o.position_id for o in officials.values()},
-            needs_levels={o.level_id for o in officials.values()},
+            needs_positions={o.position_id for o in officials.values()} | {row[L_POSITION] for row in line_rows}
+            | {a.registered_position_id for a in self.accounts if a.registered_position_id},
+            needs_levels={o.level_id for o in officials.values()} | {row[L_LEVEL] for row in line_rows}
+            | {a.registered_level_id for a in self.accounts if a.registered_level_id},
         )
         units, positions, levels = ref.units, ref.positions, ref.levels
         self.roles = ref.roles

@@ -141,6 +141,21 @@ def test_the_latest_line_and_its_order_are_the_stored_ones(make_account):
 
 
 @pytest.mark.django_db
+def test_a_position_added_by_another_process_is_found(make_account):
+    """The reference cache is per process: a position another process added (no signal here) reloads it."""
+    from accounts.models import Position
+
+    account = make_account("ISV_USER")
+    audit_account(account=account, as_of=datetime.date(2026, 1, 10))  # the cache is loaded
+    [added] = Position.objects.bulk_create([Position(name_th="ตำแหน่งทดสอบใหม่", name_en="New test position", track="K")])
+    OrderLineFactory(order=AssignmentOrderFactory(order_date=datetime.date(2026, 1, 2)), official=account.official,
+                     position=added, effective_from=datetime.date(2026, 1, 5))
+    audit = audit_account(account=account, as_of=datetime.date(2026, 1, 10))
+    assert "POSITION_MISMATCH" in audit.codes
+    assert "ตำแหน่งทดสอบใหม่" in next(flag.explanation for flag in audit.flags if flag.code == "POSITION_MISMATCH")
+
+
+@pytest.mark.django_db
 def test_excess_role_held_without_a_line(make_account):
     account = make_account("ISV_USER")
     hold(account, "ISV_SCRAP_RECEIPT", "4701")
