@@ -267,6 +267,9 @@ def demo_world_build() -> dict[str, int]:
         )
     AssignmentOrder.objects.bulk_create(orders.values())
     saved_orders = {(o.number, o.issuing_unit_id): o for o in AssignmentOrder.objects.all()}
+    # The demo's orders were recorded before the system (no recorder) and stand confirmed by the centre.
+    confirmed_at = timezone.now()
+    central = accounts["admin.central"]
     lines = []
     for number, official, role, unit, start, end in world.lines:
         issuer = unit.parent if unit.kind == Unit.Kind.DISTRICT else unit
@@ -274,6 +277,7 @@ def demo_world_build() -> dict[str, int]:
         lines.append(OrderLine(
             order=saved_orders[(number, issuer.pk)], official=official, role=world.roles[role], unit=unit,
             position=official.position, level=official.level, effective_from=start, effective_to=end,
+            confirmed_by=central, confirmed_at=confirmed_at,
         ))
     OrderLine.objects.bulk_create(lines, batch_size=500)
     UnitUserObjectPermission.objects.bulk_create(

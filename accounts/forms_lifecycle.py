@@ -173,16 +173,19 @@ class OrderForm(forms.Form):
 
 class OrderLineForm(forms.Form):
     national_id = forms.CharField(label=_("เลขประจำตัวประชาชน"), max_length=17)
-    role = forms.ModelChoiceField(label=_("บทบาท"), queryset=Role.objects.all())
+    role = forms.ModelChoiceField(label=_("บทบาท"), queryset=Role.objects.none())
     unit = UnitChoiceField(label=_("หน่วยงาน"), queryset=Unit.objects.none())
     position = forms.ModelChoiceField(label=_("ตำแหน่งตามคำสั่ง"), queryset=Position.objects.all())
     level = LevelChoiceField(label=_("ระดับตามคำสั่ง"), queryset=Level.objects.all())
     effective_from = ThaiDateField(label=_("มีผลตั้งแต่"))
     effective_to = ThaiDateField(label=_("มีผลถึง"), required=False, help_text=_("เว้นว่างถ้าไม่กำหนด"))
 
-    def __init__(self, *args, units: QuerySet[Unit], **kwargs):
+    def __init__(self, *args, units: QuerySet[Unit], roles: QuerySet[Role], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # Only the roles the recorder may grant somewhere in their scope (accounts.rules.grantable_roles); the
+        # service still checks each line's role at its unit.
+        self.fields["role"].queryset = roles
 
     def clean_national_id(self) -> Official:
         digits = parse_national_id(self.cleaned_data["national_id"])
@@ -200,12 +203,13 @@ class OrderLineForm(forms.Form):
 
 
 class BaseOrderLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args, units: QuerySet[Unit], **kwargs):
+    def __init__(self, *args, units: QuerySet[Unit], roles: QuerySet[Role], **kwargs):
         self.units = units
+        self.roles = roles
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "units": self.units}
+        return {**super().get_form_kwargs(index), "units": self.units, "roles": self.roles}
 
     def clean(self):
         super().clean()

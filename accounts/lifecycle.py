@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import rules
 from accounts.models import (
     AssignmentOrder,
     ChangeRequest,
@@ -33,7 +34,14 @@ from accounts.models import (
     User,
 )
 from accounts.rights import Scope, account_rights, today
-from accounts.services import OUT_OF_SCOPE, REASON_REQUIRED, account_deactivate, role_grant, role_revoke
+from accounts.services import (
+    OUT_OF_SCOPE,
+    REASON_REQUIRED,
+    account_deactivate,
+    refusals_logged,
+    role_grant,
+    role_revoke,
+)
 from accounts.thai import format_be_date
 from events.services import event_record
 
@@ -59,6 +67,15 @@ ORDER_NO_LINES = _("คำสั่งต้องมีรายการอย
 ORDER_ALREADY_REVOKED = _("คำสั่งนี้ถูกยกเลิกแล้ว")
 ORDER_UNIT_OUT_OF_SCOPE = _("หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้")
 ORDER_OFFICIAL_OUT_OF_SCOPE = _("รายการที่ {index}: ผู้ที่ระบุสังกัดหน่วยงานนอกขอบเขตของท่านตามทะเบียนบุคคล")
+ORDER_NAMES_SELF = _("รายการที่ {index}: ท่านบันทึกคำสั่งที่ระบุตนเองไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งบันทึก")
+ORDER_LINE_ABOVE_AUTHORITY = _("รายการที่ {index}: {reason}")
+ORDER_NOTHING_TO_CONFIRM = _("คำสั่งนี้ไม่มีรายการที่รอยืนยัน")
+ORDER_RECORDER_CONFIRMS = _(
+    "ผู้บันทึกคำสั่งหรือรายการในคำสั่งยืนยันเองไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งตรวจและยืนยัน"
+)
+ORDER_CONFIRM_NAMES_SELF = _("คำสั่งนี้มีรายการที่ระบุท่านเอง ท่านจึงยืนยันไม่ได้")
+LEAVER_OWN = _("ท่านพิจารณารายงานผู้พ้นจากหน้าที่ที่เกี่ยวกับบัญชีของตนเอง หรือที่ท่านเป็นผู้รายงาน ไม่ได้")
+MOVE_OWN = _("ท่านย้ายบัญชีของตนเองไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งดำเนินการ")
 
 
 def _require_reason(reason: str) -> str:
@@ -165,6 +182,7 @@ def change_request_withdraw(*, change_request: ChangeRequest, actor: User, ip_ad
     return change_request
 
 
+@refusals_logged("accounts.change_request.refused", target=lambda kw: kw["change_request"].account)
 @transaction.atomic
 def change_request_decide(
     *,
@@ -189,7 +207,8 @@ def change_request_decide(
         # Approving would hand the account to an office the decider does not answer for.
         raise PermissionDenied(CR_UNIT_OUT_OF_SCOPE)
     if actor.pk in (account.pk, change_request.filed_by_id):
-        raise PermissionDenied(CR_OWN_DECISION)
+        raise rules.AuthorityRefused(str(CR_OWN_DECISION), rule=rules.SELF_DEALING,
+                                     data={"change_request": change_request.pk})
     reason = (reason or "").strip()
     if not approve:
         reason = _require_reason(reason)
@@ -294,6 +313,12 @@ def _require_central(scope: Scope) -> None:
         raise PermissionDenied(CENTRAL_ONLY)
 
 
+def _check_not_own_report(report: LeaverReport, actor: User) -> None:
+    if rules.is_self(actor, account=report.account) or report.reported_by_id == actor.pk:
+        raise rules.AuthorityRefused(str(LEAVER_OWN), rule=rules.SELF_DEALING, data={"leaver_report": report.pk})
+
+
+@refusals_logged("accounts.leaver_report.refused")
 @transaction.atomic
 def leaver_reports_accept(
     *, reports: Sequence[LeaverReport], actor: User, scope: Scope, ip_address: str | None = None
@@ -310,6 +335,8 @@ def leaver_reports_accept(
     not_pending = [LEAVER_NOT_PENDING.format(pk=r.pk) for r in locked if r.status != LeaverReport.Status.PENDING]
     if not_pending:
         raise ValidationError(not_pending)
+    for report in locked:
+        _check_not_own_report(report, actor)
     for report in locked:
         reason_text = (
             f"{report.get_reason_display()} ตั้งแต่วันที่ {format_be_date(report.left_on, long=True)}"
@@ -330,6 +357,7 @@ def leaver_reports_accept(
     return len(locked)
 
 
+@refusals_logged("accounts.leaver_report.refused", target=lambda kw: kw["report"].account)
 @transaction.atomic
 def leaver_report_return(
     *, report: LeaverReport, actor: User, reason: str, scope: Scope, ip_address: str | None = None
@@ -340,6 +368,7 @@ def leaver_report_return(
     report = LeaverReport.objects.select_for_update(of=("self",)).select_related("account").get(pk=report.pk)
     if report.status != LeaverReport.Status.PENDING:
         raise ValidationError(LEAVER_NOT_PENDING.format(pk=report.pk))
+    _check_not_own_report(report, actor)
     report.status = LeaverReport.Status.RETURNED
     report.decided_by = actor
     report.decided_at = timezone.now()
@@ -356,24 +385,28 @@ def leaver_report_return(
 # A transfer inside the department: the account follows its holder to the new unit under a new order
 
 
+@refusals_logged("accounts.role.refused", target=lambda kw: kw["account"])
 @transaction.atomic
 def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, ip_address: str | None = None) -> User:
     """Move `account` to the unit of `line` (an in-force line naming its holder), and its roles with it.
 
     `scope` is the actor's scope for recording orders; it must cover the new unit and the account's present one
     (a move between provinces is the centre's). Roles held at other units are
-    revoked, and those the in-force lines grant at the new unit (policies permitting) are granted, each logged.
+    revoked, and those the in-force lines grant at the new unit (policies permitting) are granted, each logged; a
+    role above the actor's authority (accounts.rules.may_grant) is left for rights sync by an office that has it.
+    Nobody moves their own account.
     """
     line = OrderLine.objects.select_related("order", "official", "unit", "position", "level").get(pk=line.pk)
     account = _lock_account(account)
     # Both ends of the move: an office may not take an account away from an office it does not answer for.
     if not (scope.contains(line.unit) and scope.contains(account.registered_unit)):
         raise PermissionDenied(OUT_OF_SCOPE)
+    rules.check_not_self(actor, str(MOVE_OWN), account=account, data={"order_line": line.pk})
     if not account.is_active:
         raise ValidationError(ACCOUNT_INACTIVE)
     if line.official.national_id != account.official_id:
         raise ValidationError(MOVE_LINE_OTHER_PERSON)
-    if line.order.revoked_at is not None or not line.is_in_force(today()):
+    if not rules.order_line_in_force(line, today()):
         raise ValidationError(MOVE_LINE_NOT_IN_FORCE)
     if account.registered_unit_id == line.unit_id:
         raise ValidationError(MOVE_SAME_UNIT)
@@ -389,15 +422,23 @@ def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, i
         role_revoke(account=account, role=row.permission.role, unit=row.content_object, actor=actor, reason=why,
                     ip_address=ip_address)
         revoked.append(f"{row.permission.role.code}@{row.content_object.code}")
+    not_granted = []
     for item in account_rights(account).to_grant:
-        if item.unit.pk == line.unit_id:
-            role_grant(account=account, role=item.role, unit=item.unit, actor=actor, reason=why, ip_address=ip_address)
-            granted.append(f"{item.role.code}@{item.unit.code}")
+        if item.unit.pk != line.unit_id:
+            continue
+        refusal = rules.grant_refusal(scope, item.role, item.unit)
+        if refusal:  # left for an office with the authority, through rights sync
+            not_granted.append({"role": f"{item.role.code}@{item.unit.code}", "reason": refusal})
+            continue
+        role_grant(account=account, role=item.role, unit=item.unit, actor=actor, scope=scope, reason=why,
+                   ip_address=ip_address)
+        granted.append(f"{item.role.code}@{item.unit.code}")
     event_record(
         action="accounts.account.moved", actor=actor, target=account, unit=line.unit, ip_address=ip_address,
         data={
             "order": line.order.number, "order_line": line.pk, "from_unit": old_unit.code if old_unit else None,
             "before": before, "after": _registration(account), "revoked": revoked, "granted": granted,
+            "not_granted": not_granted,
         },
     )
     return account
@@ -429,6 +470,7 @@ class OrderLineInput:
     effective_to: datetime.date | None = None
 
 
+@refusals_logged("accounts.order.refused", unit=lambda kw: kw["issuing_unit"])
 @transaction.atomic
 def order_record(
     *,
@@ -442,10 +484,12 @@ def order_record(
     scan: File | None = None,
     ip_address: str | None = None,
 ) -> AssignmentOrder:
-    """Record a written assignment order and its lines. Rights follow from it only through sync (explicit, logged).
+    """Record a written assignment order and its lines, pending confirmation by a second person (order_confirm).
 
     `scope` is the actor's scope for recording orders: it must cover the issuing unit, every line's unit and the unit
     of every official named (by the HR record), so an office cannot reach people of another office through an order.
+    Each line's role must be one the actor may grant at its unit (accounts.rules.may_grant), and no line may name
+    the actor. Rights follow only once the order is confirmed, and then through sync (explicit, logged).
     """
     errors = []
     for unit in {issuing_unit, *(line.unit for line in lines)}:
@@ -456,6 +500,17 @@ def order_record(
             errors.append(ORDER_OFFICIAL_OUT_OF_SCOPE.format(index=index))
     if errors:
         raise PermissionDenied(" ".join(sorted(errors)))
+    refused, self_named = [], []
+    for index, line in enumerate(lines, start=1):
+        if rules.is_self(actor, national_id=line.official.national_id):
+            self_named.append(ORDER_NAMES_SELF.format(index=index))
+        elif reason := rules.grant_refusal(scope, line.role, line.unit):
+            refused.append(ORDER_LINE_ABOVE_AUTHORITY.format(index=index, reason=reason))
+    if self_named or refused:
+        raise rules.AuthorityRefused(
+            " ".join([*self_named, *refused]), rule=rules.SELF_DEALING if self_named else rules.GRANT_ABOVE_AUTHORITY,
+            data={"number": number.strip(), "lines": [f"{line.role.code}@{line.unit.code}" for line in lines]},
+        )
     if not lines:
         raise ValidationError(ORDER_NO_LINES)
     number = number.strip()
@@ -470,7 +525,8 @@ def order_record(
     rows = []
     for index, line in enumerate(lines, start=1):
         row = OrderLine(order=order, official=line.official, role=line.role, unit=line.unit, position=line.position,
-                        level=line.level, effective_from=line.effective_from, effective_to=line.effective_to)
+                        level=line.level, effective_from=line.effective_from, effective_to=line.effective_to,
+                        recorded_by=actor)
         try:
             row.full_clean(exclude=["order"])
         except ValidationError as exc:
@@ -481,7 +537,7 @@ def order_record(
         action="accounts.order.recorded", actor=actor, target=order, target_label=f"คำสั่งที่ {order.number}",
         unit=issuing_unit, ip_address=ip_address,
         data={
-            "number": order.number, "order_date": order_date, "signer": order.signer,
+            "number": order.number, "order_date": order_date, "signer": order.signer, "pending_confirmation": True,
             "lines": [
                 {"national_id": line.official.national_id, "role": line.role.code, "unit": line.unit.code,
                  "position": line.position.name_th, "level": line.level.code, "from": line.effective_from,
@@ -491,6 +547,65 @@ def order_record(
         },
     )
     return order
+
+
+def order_confirm_refusal(
+    *, order: AssignmentOrder, lines: Sequence[OrderLine], actor: User, scope: Scope
+) -> rules.AuthorityRefused | None:
+    """Why `actor` may not confirm these pending lines of `order`, or None: the screens ask before offering the
+    button, order_confirm asks again. `lines` have their official, role, unit and recorder loaded."""
+    recorders = [order.recorded_by, *(line.recorded_by for line in lines)]
+    if any(rules.is_self(actor, account=recorder) for recorder in recorders if recorder is not None):
+        return rules.AuthorityRefused(str(ORDER_RECORDER_CONFIRMS), rule=rules.RECORDER_CONFIRMS)
+    if any(rules.is_self(actor, national_id=line.official.national_id) for line in lines):
+        return rules.AuthorityRefused(str(ORDER_CONFIRM_NAMES_SELF), rule=rules.SELF_DEALING)
+    for index, line in enumerate(lines, start=1):
+        reason = rules.grant_refusal(scope, line.role, line.unit)
+        if reason:
+            return rules.AuthorityRefused(ORDER_LINE_ABOVE_AUTHORITY.format(index=index, reason=reason),
+                                          rule=rules.GRANT_ABOVE_AUTHORITY)
+    return None
+
+
+@refusals_logged("accounts.order.refused", target=lambda kw: kw["order"])
+@transaction.atomic
+def order_confirm(*, order: AssignmentOrder, actor: User, scope: Scope, ip_address: str | None = None) -> int:
+    """The second pair of eyes: confirm every pending line of `order`, which then grants (through sync). Return how
+    many lines were confirmed.
+
+    `scope` is the actor's scope for recording orders: it must cover the issuing unit, and the actor must have the
+    authority to grant every pending line (accounts.rules.may_grant). Nobody confirms an order or a line they
+    recorded, or one that names themselves. Decision (README "Authority to grant", issue of four eyes).
+    """
+    order = AssignmentOrder.objects.select_for_update(of=("self",)).select_related("issuing_unit", "recorded_by").get(
+        pk=order.pk
+    )
+    if not scope.contains(order.issuing_unit):
+        raise PermissionDenied(ORDER_UNIT_OUT_OF_SCOPE.format(unit=order.issuing_unit.display_name))
+    if order.revoked_at is not None:
+        raise ValidationError(ORDER_ALREADY_REVOKED)
+    lines = list(
+        order.lines.select_for_update(of=("self",)).filter(confirmed_at__isnull=True)
+        .select_related("official", "role", "unit", "recorded_by").order_by("pk")
+    )
+    if not lines:
+        raise ValidationError(ORDER_NOTHING_TO_CONFIRM)
+    refusal = order_confirm_refusal(order=order, lines=lines, actor=actor, scope=scope)
+    if refusal is not None:
+        refusal.data["number"] = order.number
+        raise refusal
+    now = timezone.now()
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(confirmed_at=now, confirmed_by=actor)
+    event_record(
+        action="accounts.order.confirmed", actor=actor, target=order, target_label=f"คำสั่งที่ {order.number}",
+        unit=order.issuing_unit, ip_address=ip_address,
+        data={
+            "number": order.number,
+            "recorded_by": sorted({line.recorded_by.username for line in lines if line.recorded_by}),
+            "lines": [f"{line.official.national_id} {line.role.code}@{line.unit.code}" for line in lines],
+        },
+    )
+    return len(lines)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import lifecycle
+from accounts import lifecycle, rules
 from accounts.forms_lifecycle import (
     BaseOrderLineFormSet,
     ChangeRequestForm,
@@ -31,10 +31,11 @@ from accounts.forms_lifecycle import (
     ReturnReportForm,
 )
 from accounts.lifecycle import locked_usernames
-from accounts.models import AssignmentOrder, ChangeRequest, LeaverReport, Official, OrderLine, Unit, User
+from accounts.models import AssignmentOrder, ChangeRequest, LeaverReport, Official, OrderLine, Role, Unit, User
 from accounts.rights import Scope, cached_account_rights, today
 from accounts.rights_sync import rights_apply, rights_plan
-from accounts.selectors import account_with_registry
+from accounts.rules import order_line_in_force
+from accounts.selectors import account_with_registry, orders_awaiting_confirmation
 from accounts.services import account_unlock
 from accounts.signals import client_ip
 
@@ -382,11 +383,23 @@ class OrderListView(MenuRequiredMixin, TemplateView):
     template_name = "lifecycle/order_list.html"
 
     def get_context_data(self, **kwargs):
-        qs = self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit").select_related("issuing_unit", "recorded_by")
+        pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
+        qs = (
+            self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit")
+            .select_related("issuing_unit", "recorded_by")
+            .annotate(pending=Exists(pending))
+        )
         q = (self.request.GET.get("q") or "").strip()
         if q:
             qs = qs.filter(Q(number__icontains=q) | Q(signer__icontains=q))
-        return super().get_context_data(page_obj=paginate(self.request, qs.order_by("-order_date", "-pk")), q=q, **kwargs)
+        state = self.request.GET.get("state", "")
+        if state == "pending":
+            qs = qs.filter(pending=True)
+        elif state == "mine":
+            qs = orders_awaiting_confirmation(scope=self.scope, viewer=self.request.user).filter(pk__in=qs.values("pk"))
+            qs = qs.select_related("issuing_unit", "recorded_by").annotate(pending=Exists(pending))
+        return super().get_context_data(page_obj=paginate(self.request, qs.order_by("-order_date", "-pk")), q=q,
+                                        state=state, **kwargs)
 
 
 class OrderCreateView(MenuRequiredMixin, TemplateView):
@@ -399,12 +412,14 @@ class OrderCreateView(MenuRequiredMixin, TemplateView):
 
     def forms(self):
         units = self.scope.units().order_by("path")
+        grantable = rules.grantable_roles(self.scope, Role.objects.all())
+        roles = Role.objects.filter(pk__in=[role.pk for role in grantable]).order_by("code")
         if self.request.method == "POST":
             return (OrderForm(self.request.POST, self.request.FILES, units=units),
-                    OrderLineFormSet(self.request.POST, prefix="lines", units=units))
+                    OrderLineFormSet(self.request.POST, prefix="lines", units=units, roles=roles))
         formset_class = formset_factory(OrderLineForm, formset=BaseOrderLineFormSet, extra=self.line_count(),
                                         min_num=0, max_num=200)
-        return OrderForm(units=units), formset_class(prefix="lines", units=units)
+        return OrderForm(units=units), formset_class(prefix="lines", units=units, roles=roles)
 
     def get_context_data(self, **kwargs):
         more = min(self.line_count() + 5, MAX_ORDER_LINES_ON_SCREEN)
@@ -435,7 +450,8 @@ class OrderCreateView(MenuRequiredMixin, TemplateView):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, first_message(exc))
             else:
-                messages.success(request, _("บันทึกคำสั่งที่ %(number)s แล้ว สิทธิ์ที่ถือจะเปลี่ยนเมื่อปรับสิทธิ์ตามคำสั่ง")
+                messages.success(request, _("บันทึกคำสั่งที่ %(number)s แล้ว รอผู้มีอำนาจอีกคนหนึ่งยืนยัน "
+                                            "คำสั่งจึงจะให้สิทธิ์ได้เมื่อปรับสิทธิ์ตามคำสั่ง")
                                  % {"number": order.number})
                 return redirect("accounts:order-detail", pk=order.pk)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
@@ -450,7 +466,8 @@ class OrderDetailView(MenuRequiredMixin, TemplateView):
             self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit").select_related("issuing_unit", "recorded_by"),
             pk=self.kwargs["pk"],
         )
-        lines = list(order.lines.select_related("official", "role", "unit", "position", "level").order_by("pk"))
+        lines = list(order.lines.select_related("official", "role", "unit", "position", "level", "recorded_by",
+                                                "confirmed_by").order_by("pk"))
         on = today()
         # Accounts of the people named, registered elsewhere: a transfer can move them here under this order.
         accounts = {}
@@ -463,11 +480,17 @@ class OrderDetailView(MenuRequiredMixin, TemplateView):
         for line in lines:
             movable = [
                 a for a in accounts.get(line.official.national_id, [])
-                if a.registered_unit_id != line.unit_id and order.revoked_at is None and line.is_in_force(on)
+                if a.registered_unit_id != line.unit_id and order_line_in_force(line, on)
                 and self.scope.contains(line.unit)
             ]
-            rows.append({"line": line, "movable": movable, "in_force": order.revoked_at is None and line.is_in_force(on)})
-        return super().get_context_data(order=order, rows=rows, revoke_form=ReasonForm(), **kwargs)
+            rows.append({"line": line, "movable": movable, "in_force": order_line_in_force(line, on)})
+        pending = [line for line in lines if not line.is_confirmed] if order.revoked_at is None else []
+        refusal = (
+            lifecycle.order_confirm_refusal(order=order, lines=pending, actor=self.request.user, scope=self.scope)
+            if pending else None
+        )
+        return super().get_context_data(order=order, rows=rows, revoke_form=ReasonForm(), pending=pending,
+                                        confirm_refusal=refusal, **kwargs)
 
 
 class OrderRevokeView(MenuRequiredMixin, View):
@@ -483,6 +506,25 @@ class OrderRevokeView(MenuRequiredMixin, View):
             messages.error(request, first_message(exc))
         else:
             messages.success(request, _("ยกเลิกคำสั่งแล้ว"))
+        return redirect("accounts:order-detail", pk=pk)
+
+
+class OrderConfirmView(MenuRequiredMixin, View):
+    """The second pair of eyes on an order's pending lines (accounts.lifecycle.order_confirm)."""
+
+    menu = "menu_record_orders"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        order = get_object_or_404(self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit"), pk=pk)
+        try:
+            confirmed = lifecycle.order_confirm(order=order, actor=request.user, scope=self.scope,
+                                                ip_address=client_ip(request))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, first_message(exc))
+        else:
+            messages.success(request, _("ยืนยันคำสั่งที่ %(number)s แล้ว %(count)d รายการ "
+                                        "สิทธิ์จะเปลี่ยนเมื่อปรับสิทธิ์ตามคำสั่ง") % {"number": order.number, "count": confirmed})
         return redirect("accounts:order-detail", pk=pk)
 
 
@@ -540,7 +582,8 @@ class RightsSyncView(MenuRequiredMixin, TemplateView):
 
     def plan(self, params):
         accounts, unit, account = self.selection(params)
-        changes = [] if accounts is None else rights_plan(accounts=accounts, on=today(), units=self.scope)
+        changes = [] if accounts is None else rights_plan(accounts=accounts, on=today(), units=self.scope,
+                                                          actor=self.request.user)
         return changes, unit, account, accounts is None
 
     def get(self, request, *args, **kwargs):
@@ -556,9 +599,12 @@ class RightsSyncView(MenuRequiredMixin, TemplateView):
         wanted = set(request.POST.getlist("change"))
         # Re-planned now: a change that is no longer due (someone applied it, an order ended) is skipped.
         chosen = [c for c in changes if c.applicable and c.key in wanted]
-        granted, revoked = rights_apply(changes=chosen, actor=request.user, ip_address=client_ip(request))
+        applied = rights_apply(changes=chosen, actor=request.user, scope=self.scope, ip_address=client_ip(request))
         stale = len(wanted) - len(chosen)
-        messages.success(request, _("ปรับสิทธิ์แล้ว: ให้สิทธิ์ %(g)d ถอนสิทธิ์ %(r)d") % {"g": granted, "r": revoked})
+        messages.success(request, _("ปรับสิทธิ์แล้ว: ให้สิทธิ์ %(g)d ถอนสิทธิ์ %(r)d")
+                         % {"g": applied.granted, "r": applied.revoked})
+        for refusal in applied.refused:
+            messages.error(request, refusal)
         if stale > 0:
             messages.warning(request, _("ข้าม %(n)d รายการที่ไม่ต้องปรับแล้ว") % {"n": stale})
         query = []

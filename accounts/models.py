@@ -251,8 +251,19 @@ class Role(models.Model):
         Permission, verbose_name=_("สิทธิ์การถือบทบาท"), on_delete=models.PROTECT, related_name="role", editable=False
     )
     menus = models.ManyToManyField(Permission, verbose_name=_("เมนู"), blank=True, related_name="menu_of_roles")
+    class GrantedBy(models.TextChoices):
+        """Which office may record an order line for the role and confirm or apply it (accounts.rules.grant_refusal)."""
+
+        CENTRE = "centre", _("ส่วนกลาง (ผู้มีขอบเขตทั่วประเทศ)")
+        PROVINCE = "province", _("ที่ทำการปกครองจังหวัดที่อยู่เหนือหน่วยงาน หรือส่วนกลาง")
+        DISTRICT = "district", _("ที่ทำการปกครองอำเภอของหน่วยงานนั้นขึ้นไป")
+
     # The central bureau's admins act for the whole country wherever their role is held.
     national_scope = models.BooleanField(_("ขอบเขตทั่วประเทศ"), default=False)
+    granted_by = models.CharField(
+        _("ผู้มีอำนาจให้สิทธิ์"), max_length=16, choices=GrantedBy, default=GrantedBy.CENTRE,
+        help_text=_("หน่วยงานที่บันทึกคำสั่ง ยืนยันคำสั่ง และปรับสิทธิ์ตามคำสั่งสำหรับบทบาทนี้ได้"),
+    )
 
     class Meta:
         verbose_name = _("บทบาท")
@@ -328,6 +339,16 @@ class AssignmentOrder(TimeStampedModel):
     )
     revoked_at = models.DateTimeField(_("ยกเลิกเมื่อ"), null=True, blank=True)
     revocation_reason = models.CharField(_("เหตุผลที่ยกเลิก"), max_length=255, blank=True)
+    # "123/2569" as year 2569 and serial 123, kept by the database, so the spec's "latest" line is an ORDER BY
+    # (12/2569 after 9/2569) on every path that writes an order, bulk inserts included.
+    number_year = models.GeneratedField(
+        expression=Cast(Substr("number", Length("number") - 3), models.IntegerField()),
+        output_field=models.IntegerField(), db_persist=True, verbose_name=_("ปีของเลขที่คำสั่ง"),
+    )
+    number_serial = models.GeneratedField(
+        expression=Cast(Substr("number", 1, Length("number") - 5), models.IntegerField()),
+        output_field=models.IntegerField(), db_persist=True, verbose_name=_("ลำดับของเลขที่คำสั่ง"),
+    )
 
     class Meta:
         verbose_name = _("คำสั่งมอบหมาย")
@@ -343,19 +364,24 @@ class AssignmentOrder(TimeStampedModel):
 
 class OrderLineQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date) -> OrderLineQuerySet:
+        """Lines that grant on `on`: accounts.rules.line_in_force, as a filter."""
         return self.filter(
             Q(effective_to__isnull=True) | Q(effective_to__gte=on),
             effective_from__lte=on,
+            confirmed_at__isnull=False,
             order__revoked_at__isnull=True,
         )
 
+    def pending_confirmation(self) -> OrderLineQuerySet:
+        """Lines recorded but not yet confirmed by a second person (four eyes), of orders not revoked."""
+        return self.filter(confirmed_at__isnull=True, order__revoked_at__isnull=True)
+
     def latest_first(self) -> OrderLineQuerySet:
-        """The spec's order of precedence, as OrderLine.precedence: greatest effective_from, then order_date, then
-        the order number as year and number (12/2569 after 9/2569; numbers are always 1-6 digits, "/", 4 digits)."""
-        number = "order__number"
-        year = Cast(Substr(number, Length(number) - 3), models.IntegerField())
-        serial = Cast(Substr(number, 1, Length(number) - 5), models.IntegerField())
-        return self.order_by("-effective_from", "-order__order_date", year.desc(), serial.desc(), "-pk")
+        """The spec's order of precedence, as accounts.rules.line_precedence: greatest effective_from, then
+        order_date, then the order number as year and serial (12/2569 after 9/2569)."""
+        return self.order_by(
+            "-effective_from", "-order__order_date", "-order__number_year", "-order__number_serial", "-pk"
+        )
 
 
 class OrderLine(models.Model):
@@ -367,6 +393,16 @@ class OrderLine(models.Model):
     level = models.ForeignKey(Level, verbose_name=_("ระดับ"), on_delete=models.PROTECT, related_name="+")
     effective_from = models.DateField(_("มีผลตั้งแต่"))
     effective_to = models.DateField(_("มีผลถึง"), null=True, blank=True)
+    # Four eyes: a line grants nothing until someone other than its recorder, with authority over it, confirms it.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("บันทึกโดย"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ยืนยันโดย"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("ยืนยันเมื่อ"), null=True, blank=True)
 
     objects = OrderLineQuerySet.as_manager()
 
@@ -385,14 +421,9 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.order.number}: {self.official_id} {self.role_id}"
 
-    def is_in_force(self, on: datetime.date) -> bool:
-        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
-
-    def precedence(self) -> tuple:
-        """Sort key of the spec's "latest" line: effective_from, then order_date, then the order number (123/2569
-        compares as year 2569, number 123, not as text)."""
-        number, _, year = self.order.number.partition("/")
-        return (self.effective_from, self.order.order_date, int(year or 0), int(number or 0), self.pk or 0)
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 # ---------------------------------------------------------------------------------------------------------------

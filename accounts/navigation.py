@@ -59,6 +59,12 @@ def returned_leaver_reports(user, rights: AccountRights) -> int:
     )
 
 
+def orders_awaiting_confirmation(user, rights: AccountRights) -> QuerySet:
+    from accounts.selectors import orders_awaiting_confirmation
+
+    return orders_awaiting_confirmation(scope=rights.scope_for("menu_record_orders"), viewer=user)
+
+
 def locked_accounts(user, rights: AccountRights) -> int:
     from accounts.lifecycle import locked_usernames
     from accounts.models import User
@@ -75,7 +81,7 @@ MENU = [
              count=pending_change_requests),
     MenuItem("menu_report_leavers", _("รายงานผู้พ้นจากหน้าที่"), "accounts:leaver-list", count=returned_leaver_reports),
     MenuItem("menu_deactivate_accounts", _("ระงับการใช้งานบัญชี"), "accounts:leaver-queue", count=pending_leaver_reports),
-    MenuItem("menu_record_orders", _("คำสั่งมอบหมาย"), "accounts:order-list"),
+    MenuItem("menu_record_orders", _("คำสั่งมอบหมาย"), "accounts:order-list", count=orders_awaiting_confirmation),
     MenuItem("menu_review_accounts", _("ปรับสิทธิ์ตามคำสั่ง"), "accounts:rights-sync"),
     MenuItem("menu_review_accounts", _("บัญชีที่ถูกล็อก"), "accounts:locked-accounts", count=locked_accounts,
              hide_when_zero=True),

@@ -137,7 +137,9 @@ def _load_roles(reference: dict, summary: LoadSummary) -> dict[str, Role]:
         role = Role.objects.filter(code=row["code"]).first()
         values = {"name_th": row["name_th"], "name_en": row["name_en"], "national_scope": row.get("national_scope", False)}
         if role is None:
-            role = Role.objects.create(code=row["code"], permission=role_permission(row["code"], row["name_th"]), **values)
+            # Who may grant the role is set once; central admins may change it afterwards and a reload keeps it.
+            role = Role.objects.create(code=row["code"], permission=role_permission(row["code"], row["name_th"]),
+                                       granted_by=row.get("granted_by", Role.GrantedBy.CENTRE), **values)
             role.menus.set([menu_permissions[name] for name in row["menus"]])
             summary.created += 1
         elif any(getattr(role, k) != v for k, v in values.items()):

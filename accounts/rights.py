@@ -17,18 +17,16 @@ from django.utils import timezone
 
 from accounts.models import (
     AssignmentOrder,
-    Level,
     Official,
     OrderLine,
     Policy,
-    Position,
     Role,
     Unit,
     UnitUserObjectPermission,
     User,
 )
 from accounts.reference_cache import reference_objects
-from accounts.thai import format_be_date
+from accounts.rules import first_policy_refusal
 
 
 def today() -> datetime.date:
@@ -84,27 +82,6 @@ def policies_in_force(*, on: datetime.date, role_ids: Iterable[int] | None = Non
         policy.minimums = sorted(minimums[policy.pk], key=lambda lv: (lv.track, lv.rank))
         by_role[policy.role_id].append(policy)
     return by_role
-
-
-def policy_refusal(policy: Policy, *, position: Position | None, level: Level | None) -> str | None:
-    """Return why an official of this position and level fails the policy, in Thai, or None when it passes.
-
-    `policy` comes from policies_in_force, so this costs no query.
-    """
-    allowed, minimums = policy.allowed, policy.minimums
-    position_fails = bool(allowed) and (position is None or position.pk not in policy.allowed_ids)
-    level_fails = bool(minimums) and (level is None or not any(level.is_at_least(m) for m in minimums))
-    if not (position_fails or level_fails):
-        return None
-    since = f"ตั้งแต่วันที่ {format_be_date(policy.effective_from, long=True)}"
-    source = f" ตาม{policy.source}" if policy.source else ""
-    if position_fails:
-        names = " หรือ ".join(p.name_th for p in allowed)
-        held = position.name_th if position else "ไม่ทราบตำแหน่ง"
-        return f"บทบาท {policy.role.code} {since}{source} กำหนดให้เฉพาะตำแหน่ง {names} แต่ตำแหน่งตามทะเบียนบุคคลคือ {held}"
-    wanted = " หรือ ".join(f"{m.name_th} ({m.code})" for m in minimums) + " ขึ้นไป"
-    held = f"{level.name_th} ({level.code})" if level else "ไม่ทราบระดับ"
-    return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับตามทะเบียนบุคคลคือ {held}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -194,10 +171,8 @@ def role_items(
         for item in items.values():
             if item.grant is None:
                 continue
-            for policy in policies.get(item.role.pk, []):
-                item.refusal = policy_refusal(policy, position=official.position, level=official.level)
-                if item.refusal:
-                    break
+            item.refusal = first_policy_refusal(policies.get(item.role.pk, []), position=official.position,
+                                                level=official.level)
     return sorted(items.values(), key=lambda i: (i.unit.path, i.role.code))
 
 
@@ -238,10 +213,10 @@ _LATEST_LINE_IN_FORCE = (
     f'SELECT line.* FROM "{OrderLine._meta.db_table}" line '
     f'INNER JOIN "{AssignmentOrder._meta.db_table}" ord ON ord."id" = line."order_id" '
     'WHERE line."official_id" = %s AND line."role_id" = %s AND line."unit_id" = %s AND line."effective_from" <= %s '
-    'AND (line."effective_to" IS NULL OR line."effective_to" >= %s) AND ord."revoked_at" IS NULL '
-    'ORDER BY line."effective_from" DESC, ord."order_date" DESC, '
-    'CAST(SUBSTR(ord."number", LENGTH(ord."number") - 3) AS INTEGER) DESC, '
-    'CAST(SUBSTR(ord."number", 1, LENGTH(ord."number") - 5) AS INTEGER) DESC, line."id" DESC LIMIT 1'
+    'AND (line."effective_to" IS NULL OR line."effective_to" >= %s) AND line."confirmed_at" IS NOT NULL '
+    'AND ord."revoked_at" IS NULL '
+    'ORDER BY line."effective_from" DESC, ord."order_date" DESC, ord."number_year" DESC, ord."number_serial" DESC, '
+    'line."id" DESC LIMIT 1'
 )
 
 

@@ -12,12 +12,15 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, QuerySet
 
+from accounts import rules
 from accounts.models import OrderLine, Role, Unit, UnitUserObjectPermission, User
-from accounts.rights import Scope, policies_in_force, policy_refusal
-from accounts.services import role_grant, role_revoke
+from accounts.rights import Scope, policies_in_force
+from accounts.rules import first_policy_refusal, quota_limit
+from accounts.services import OUT_OF_SCOPE, SELF_GRANT, role_grant, role_revoke
 from accounts.thai import format_be_date
 
 GRANT, REVOKE, REFUSED = "grant", "revoke", "refused"
@@ -47,12 +50,17 @@ def _line_reason(line: OrderLine) -> str:
     return f"คำสั่งที่ {line.order.number} มีผลตั้งแต่ {format_be_date(line.effective_from)}{until}"
 
 
-def rights_plan(*, accounts: QuerySet[User], on: datetime.date, units: Scope | None = None) -> list[RightChange]:
+def rights_plan(
+    *, accounts: QuerySet[User], on: datetime.date, units: Scope | None = None, actor: User | None = None
+) -> list[RightChange]:
     """The changes that would make each active account in `accounts` hold exactly what it is granted on `on`.
 
-    `units`, when given, keeps only changes to roles at units in that scope (a reviewer acts on their own units).
+    `units`, when given, keeps only changes to roles at units in that scope (a reviewer acts on their own units),
+    and is the authority the grants are judged by (accounts.rules.may_grant): a grant above it is shown refused, with
+    who may make it. Changes to the `actor`'s own account are shown refused too (nobody applies their own rights).
     Eight queries whatever the number of accounts.
     """
+    authority = units if units is not None else Scope(national=True)
     accounts = accounts.filter(is_active=True)
     account_list = list(
         accounts.select_related("official__position", "official__level", "registered_unit").order_by("username")
@@ -92,10 +100,8 @@ def rights_plan(*, accounts: QuerySet[User], on: datetime.date, units: Scope | N
             line = granted_lines.get(key)
             refusal = None
             if line is not None:
-                for policy in policies.get(role.pk, []):
-                    refusal = policy_refusal(policy, position=official.position, level=official.level)
-                    if refusal:
-                        break
+                refusal = first_policy_refusal(policies.get(role.pk, []), position=official.position,
+                                               level=official.level)
             is_held = key in held[account.pk]
             if line is not None and refusal is None:
                 if not is_held:
@@ -106,6 +112,13 @@ def rights_plan(*, accounts: QuerySet[User], on: datetime.date, units: Scope | N
             else:
                 changes.append(RightChange(account, role, unit, REFUSED, line, refusal))
     _cap_grants_at_quota(changes, policies)
+    for change in changes:
+        if not change.applicable:
+            continue
+        if rules.is_self(actor, account=change.account):
+            change.action, change.reason = REFUSED, str(SELF_GRANT)
+        elif change.action == GRANT and (refusal := rules.grant_refusal(authority, change.role, change.unit)):
+            change.action, change.reason = REFUSED, refusal
     return changes
 
 
@@ -113,9 +126,9 @@ def _cap_grants_at_quota(changes: list[RightChange], policies: dict) -> None:
     """Refuse the grants that would put more active holders on a unit than its policy allows (one query)."""
     limits = {}
     for role_id, in_force in policies.items():
-        caps = [p.max_holders_per_unit for p in in_force if p.max_holders_per_unit is not None]
-        if caps:
-            limits[role_id] = min(caps)
+        limit = quota_limit(in_force)
+        if limit is not None:
+            limits[role_id] = limit
     capped = [c for c in changes if c.role.pk in limits and c.action in (GRANT, REVOKE)]
     if not capped:
         return
@@ -145,18 +158,33 @@ def _cap_grants_at_quota(changes: list[RightChange], policies: dict) -> None:
             holders[slot] = holders.get(slot, 0) + 1
 
 
-def rights_apply(*, changes: Iterable[RightChange], actor: User | None, ip_address: str | None = None) -> tuple[int, int]:
-    """Grant and revoke as planned, each through the logged services. Return (granted, revoked)."""
+class AppliedRights(NamedTuple):
+    granted: int
+    revoked: int
+    refused: list[str]  # in Thai, one per change the services refused (each logged)
+
+
+def rights_apply(
+    *, changes: Iterable[RightChange], actor: User | None, scope: Scope, ip_address: str | None = None
+) -> AppliedRights:
+    """Grant and revoke as planned, each through the logged services, which check the actor's authority (`scope`, for
+    reviewing accounts) and refuse changes to the actor's own account. Return what was done and what was refused."""
     granted = revoked = 0
+    refused = []
     for change in changes:
         reason = f"ปรับสิทธิ์ตามคำสั่ง: {change.reason}"
-        if change.action == GRANT:
-            granted += role_grant(account=change.account, role=change.role, unit=change.unit, actor=actor,
-                                  reason=reason, ip_address=ip_address)
-        elif change.action == REVOKE:
-            revoked += role_revoke(account=change.account, role=change.role, unit=change.unit, actor=actor,
-                                   reason=reason, ip_address=ip_address)
-    return granted, revoked
+        try:
+            if change.action == GRANT:
+                granted += role_grant(account=change.account, role=change.role, unit=change.unit, actor=actor,
+                                      scope=scope, reason=reason, ip_address=ip_address)
+            elif change.action == REVOKE:
+                if not scope.contains(change.unit):
+                    raise rules.AuthorityRefused(str(OUT_OF_SCOPE), rule="out_of_scope")
+                revoked += role_revoke(account=change.account, role=change.role, unit=change.unit, actor=actor,
+                                       reason=reason, ip_address=ip_address)
+        except rules.AuthorityRefused as refusal:
+            refused.append(f"{change.account.username} {change.role.code}@{change.unit.code}: {refusal.message}")
+    return AppliedRights(granted, revoked, refused)
 
 
 def accounts_registered_in(scope: Scope) -> QuerySet[User]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import OrderLine, User
+from accounts.models import AssignmentOrder, OrderLine, User
+from accounts.rights import Scope
 
 
 def account_with_registry(*, pk: int) -> User:
@@ -22,4 +23,18 @@ def order_lines_for_account(*, account: User) -> QuerySet[OrderLine]:
         OrderLine.objects.filter(official__national_id=account.official_id)
         .select_related("order__issuing_unit", "role", "unit", "position", "level")
         .latest_first()
+    )
+
+
+def orders_awaiting_confirmation(*, scope: Scope, viewer: User) -> QuerySet[AssignmentOrder]:
+    """Orders of the viewer's scope with lines waiting for the second pair of eyes that the viewer could give: not
+    recorded by them and naming nobody of theirs (accounts.lifecycle.order_confirm_refusal decides in full, line by
+    line, on the order's page). The navigation badge counts these."""
+    pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
+    own = pending.filter(Q(recorded_by=viewer) | Q(official_id=viewer.official_id or ""))
+    return (
+        scope.filter(AssignmentOrder.objects.filter(revoked_at__isnull=True), "issuing_unit")
+        .exclude(recorded_by=viewer)
+        .filter(Exists(pending))
+        .exclude(Exists(own))
     )

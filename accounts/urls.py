@@ -27,6 +27,7 @@ urlpatterns = [
     path("orders/", lv.OrderListView.as_view(), name="order-list"),
     path("orders/new/", lv.OrderCreateView.as_view(), name="order-create"),
     path("orders/<int:pk>/", lv.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<int:pk>/confirm/", lv.OrderConfirmView.as_view(), name="order-confirm"),
     path("orders/<int:pk>/revoke/", lv.OrderRevokeView.as_view(), name="order-revoke"),
     path("orders/<int:pk>/scan.pdf", lv.OrderScanView.as_view(), name="order-scan"),
     path("order-lines/<int:line_pk>/move-account/", lv.AccountMoveView.as_view(), name="account-move"),

@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AssignmentOrder, Official, OrderLine, Role, Unit, UnitUserObjectPermission, User
 from accounts.reference_cache import reference_objects
-from accounts.rights import RoleAtUnit, Scope, policies_in_force, policy_refusal, role_items
+from accounts.rights import RoleAtUnit, Scope, policies_in_force, role_items
+from accounts.rules import (
+    MISMATCH_FLAGS,
+    first_policy_refusal,
+    line_precedence,
+    quota_limit,
+    registration_mismatches,
+    separation,
+)
 from accounts.thai import format_be_date
 
 UNKNOWN_PERSON = "UNKNOWN_PERSON"
@@ -170,17 +178,18 @@ class Flag:
 # An in-force order line as the engine reads it: a plain row, turned into an OrderLine only when a page shows it.
 LINE_COLUMNS = (
     "id", "order_id", "official_id", "role_id", "unit_id", "position_id", "level_id", "effective_from", "effective_to",
-    "order__number", "order__order_date", "order__issuing_unit_id",
+    "order__number", "order__order_date", "order__issuing_unit_id", "order__number_year", "order__number_serial",
 )
-L_ID, L_ORDER, L_OFFICIAL, L_ROLE, L_UNIT, L_POSITION, L_LEVEL, L_FROM, L_TO, L_NUMBER, L_ORDER_DATE, L_ISSUER = range(12)
+(L_ID, L_ORDER, L_OFFICIAL, L_ROLE, L_UNIT, L_POSITION, L_LEVEL, L_FROM, L_TO, L_NUMBER, L_ORDER_DATE, L_ISSUER,
+ L_YEAR, L_SERIAL) = range(14)
 LINE_FIELD_COLUMNS = LINE_COLUMNS[:L_NUMBER]  # the line's own fields, as attribute names
 ORDER_COLUMNS = ("id", "number", "order_date", "issuing_unit_id")  # the order's, from the same row
 
 
 def _line_precedence(row: tuple) -> tuple:
-    """OrderLine.precedence for a row: effective_from, order_date, then the order number as year and number."""
-    number, _, year = row[L_NUMBER].partition("/")
-    return (row[L_FROM], row[L_ORDER_DATE], int(year or 0), int(number or 0), row[L_ID])
+    """accounts.rules.line_precedence of a row."""
+    return line_precedence(effective_from=row[L_FROM], order_date=row[L_ORDER_DATE], number_year=row[L_YEAR],
+                           number_serial=row[L_SERIAL], pk=row[L_ID])
 
 
 class AccountAudit:
@@ -369,9 +378,9 @@ class _Context:
         """
         limits = {}
         for role_id, policies in self.policies.items():
-            caps = [p.max_holders_per_unit for p in policies if p.max_holders_per_unit is not None]
-            if caps:
-                limits[self.roles[role_id].permission_id] = (role_id, min(caps))
+            limit = quota_limit(policies)
+            if limit is not None:
+                limits[self.roles[role_id].permission_id] = (role_id, limit)
         if not limits:
             return {}
         holdings = UnitUserObjectPermission.objects.filter(permission_id__in=limits, user__is_active=True)
@@ -400,15 +409,14 @@ def _flags_for(account: User, official: Official | None, line_rows: list[tuple],
         flags.append(Flag(NO_ORDER, (as_of,)))
     else:
         latest = line_rows[0]
-        checks = (
-            (POSITION_MISMATCH, account.registered_position_id, latest[L_POSITION], ref.positions),
-            (LEVEL_MISMATCH, account.registered_level_id, latest[L_LEVEL], ref.levels),
-            (UNIT_MISMATCH, account.registered_unit_id, latest[L_UNIT], ref.units),
-        )
-        for code, registered_id, ordered_id, objects in checks:
-            if registered_id != ordered_id:
-                registered = objects.get(registered_id) if registered_id is not None else None
-                flags.append(Flag(code, (registered, objects[ordered_id], latest[L_NUMBER])))
+        registered = (account.registered_position_id, account.registered_level_id, account.registered_unit_id)
+        ordered = (latest[L_POSITION], latest[L_LEVEL], latest[L_UNIT])
+        for code in registration_mismatches(registered=registered, ordered=ordered):
+            index = MISMATCH_FLAGS.index(code)
+            objects = (ref.positions, ref.levels, ref.units)[index]
+            registered_id = registered[index]
+            shown = objects.get(registered_id) if registered_id is not None else None
+            flags.append(Flag(code, (shown, objects[ordered[index]], latest[L_NUMBER])))
     if held:
         granted = {(row[L_ROLE], row[L_UNIT]) for row in line_rows}
         position = ref.positions[official.position_id] if official is not None else None
@@ -418,21 +426,20 @@ def _flags_for(account: User, official: Official | None, line_rows: list[tuple],
             if key not in granted:
                 flags.append(Flag(EXCESS_ROLE, (role, unit)))
             if official is not None:
-                for policy in ctx.policies.get(role.id, ()):
-                    refusal = policy_refusal(policy, position=position, level=level)
-                    if refusal:
-                        flags.append(Flag(POLICY_VIOLATION, (refusal, role)))
-                        break
+                refusal = first_policy_refusal(ctx.policies.get(role.id, ()), position=position, level=level)
+                if refusal:
+                    flags.append(Flag(POLICY_VIOLATION, (refusal, role)))
             over = ctx.over_quota.get(key)
             if over is not None:
                 flags.append(Flag(QUOTA_EXCEEDED, (role, unit, *over)))
     if official is not None:
         status, retirement_date = official.status, official.retirement_date
-        if status == Official.Status.RETIRED or (retirement_date and as_of > retirement_date):
+        left = separation(status=status, retirement_date=retirement_date, on=as_of)
+        if left == RETIRED_ACTIVE:
             flags.append(Flag(RETIRED_ACTIVE, (retirement_date,)))
-        if status == Official.Status.TRANSFERRED:
+        elif left == TRANSFERRED_ACTIVE:
             flags.append(Flag(TRANSFERRED_ACTIVE))
-        if status in (Official.Status.RESIGNED, Official.Status.DECEASED):
+        elif left == SEPARATED_ACTIVE:
             flags.append(Flag(SEPARATED_ACTIVE, (status,)))
     last_login = account.last_login
     if last_login is None or last_login < ctx.active_since:

@@ -22,7 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ChangeRequest, LeaverReport, OrderLine, Role, Unit, UnitUserObjectPermission, User
-from accounts.rights import Scope, policies_in_force, policy_refusal, today
+from accounts.rights import Scope, policies_in_force, today
+from accounts.rules import policy_refusal
 from accounts.thai import format_be_date
 from audit.engine import (
     DORMANT,

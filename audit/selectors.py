@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrderLine, Unit, User
 from accounts.national_id import format_national_id, mask_national_id, normalize_national_id
 from accounts.rights import Scope
+from accounts.rules import order_line_in_force
 from accounts.selectors import order_lines_for_account
 from accounts.templatetags.thai import be_datetime
 from audit.engine import FLAG_CODES, FLAG_LABELS, AccountAudit, audit_accounts
@@ -391,5 +392,5 @@ def account_order_lines(*, account: User, as_of: datetime.date) -> list[OrderLin
     lines: QuerySet[OrderLine] | list = order_lines_for_account(account=account)
     result = list(lines)
     for line in result:
-        line.in_force_on_as_of = line.order.revoked_at is None and line.is_in_force(as_of)
+        line.in_force_on_as_of = order_line_in_force(line, as_of)
     return result

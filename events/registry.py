@@ -41,4 +41,13 @@ EVENT_ACTIONS = {
     "audit.round.closed": _("ปิดรอบการตรวจสอบ"),
     "audit.round.reminded": _("ส่งอีเมลเตือนรอบการตรวจสอบ"),
     "events.log.exported": _("ส่งออกบันทึกเหตุการณ์"),
+    "accounts.role.refused": _("ปฏิเสธการให้หรือถอนสิทธิ์ (เกินอำนาจหรือเป็นบัญชีของตนเอง)"),
+    "accounts.login.unlock_refused": _("ปฏิเสธการปลดล็อกบัญชีของตนเอง"),
+    "accounts.order.confirmed": _("ยืนยันคำสั่งมอบหมาย (ผู้ตรวจคนที่สอง)"),
+    "accounts.order.refused": _("ปฏิเสธการบันทึกหรือยืนยันคำสั่งมอบหมาย (เกินอำนาจหรือระบุตนเอง)"),
+    "accounts.change_request.refused": _("ปฏิเสธการพิจารณาคำขอของตนเอง"),
+    "accounts.leaver_report.refused": _("ปฏิเสธการพิจารณารายงานผู้พ้นจากหน้าที่ของตนเอง"),
+    "accounts.registry.refused": _("ปฏิเสธการนำเข้าข้อมูลทะเบียนที่เกินอำนาจ"),
+    "accounts.role_authority.changed": _("แก้ไขบทบาทและผู้มีอำนาจให้สิทธิ์"),
+    "audit.round.refused": _("ปฏิเสธการบันทึกผลการตรวจสอบบัญชีของตนเอง"),
 }

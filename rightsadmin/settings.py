@@ -186,6 +186,10 @@ CONTENT_SECURITY_POLICY = {
 # Domain settings.
 RETIREMENT_AGE = env.int("RETIREMENT_AGE", default=60)
 DORMANT_AFTER_DAYS = env.int("DORMANT_AFTER_DAYS", default=90)
+# Four eyes on orders: an imported orders file grants nothing until a second person confirms it. Only when this is on
+# is an import by the centre (a national-scope importer, or the command line) confirmed by its importer at once,
+# for the department's own compiled orders (README "Authority to grant").
+ORDERS_CENTRAL_IMPORT_SELF_CONFIRM = env.bool("ORDERS_CENTRAL_IMPORT_SELF_CONFIRM", default=False)
 
 # The JSON API (api/): personal tokens or the browser session, one rate per token, errors as {"code", "detail"}.
 REST_FRAMEWORK = {

@@ -73,6 +73,7 @@ class Place:
     change_request: ChangeRequest
     leaver_report: LeaverReport
     order: AssignmentOrder
+    pending_order: AssignmentOrder  # recorded, waiting for a second person to confirm it
     move_line: OrderLine
     mover: User
     receipt: object
@@ -176,6 +177,15 @@ def world_build() -> World:
             lines=[_line(account.official, "ISV_USER", unit, start)], actor=reviewer, scope=Scope(roots=[unit]),
             scan=_pdf("scan.pdf"),
         )
+        # Four eyes: the centre confirms (a confirmer from the province would be a name the district must not see).
+        lifecycle.order_confirm(order=order, actor=central, scope=national)
+        # An order recorded by someone of the district who is no persona (so every reviewer of the district or above
+        # may be its second pair of eyes), waiting for confirmation.
+        pending_order = lifecycle.order_record(
+            number=f"{serial}01/2569", order_date=start, issuing_unit=unit, signer=f"นายอำเภอ {unit.name_th}",
+            lines=[_line(account.official, "ISV_FEE_RECEIPT", unit, start)],
+            actor=User.objects.get(username=f"palad2.{code}"), scope=Scope(roots=[unit]),
+        )
         # A transfer into the district: the person's account is still registered at the province office, and the
         # order moving them here comes from the province, so that district reviewers see neither.
         mover = _official_and_account(f"mover.{code}", unit=unit, registered_at=unit.parent, serial=serial)
@@ -184,6 +194,7 @@ def world_build() -> World:
             lines=[_line(mover.official, "ISV_USER", unit, start)], actor=province_reviewer,
             scope=Scope(roots=[unit.parent]),
         )
+        lifecycle.order_confirm(order=move_order, actor=central, scope=national)
         clerk = users["clerk.4701"] if code == "4701" else User.objects.get(username=f"clerk1.{code}")
         receipt = receipt_issue(
             issuer=clerk, unit=unit, category="FEE", fee_type=fee, payer_name=f"payer-{code}", payment_method="cash",
@@ -193,7 +204,7 @@ def world_build() -> World:
                                  payer_name=f"slip-payer-{code}")
         parts[code] = {
             "unit": unit, "account": account, "change_request": change_request, "leaver_report": leaver_report,
-            "order": order, "move_line": move_order.lines.get(), "mover": mover,
+            "order": order, "pending_order": pending_order, "move_line": move_order.lines.get(), "mover": mover,
             "receipt": receipt, "payin_slip": slip,
         }
 

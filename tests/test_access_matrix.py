@@ -10,7 +10,7 @@ outside it, and, for a POST-only URL, a valid payload. For every persona of PERS
 - every page answered with 200 (HTML, CSV, XLSX or JSON) contains no username, national ID or payer of a unit
   outside the caller's scope;
 - a POST-only URL: GET answers 405; a refused POST leaves the database as it was (the only entry it may add to the
-  event log is the logged refusal of a receipt right); the allowed POST (the positive control, rolled back) changes
+  event log is a logged refusal); the allowed POST (the positive control, rolled back) changes
   it, which proves the payload would have worked;
 - with CSRF checks on, a POST without the token is refused and changes nothing.
 
@@ -48,8 +48,12 @@ CENTRAL = frozenset({"admin.central"})
 ISSUER = frozenset({"clerk.4701"})
 RECEIPT_VIEWERS = REVIEWERS | ISSUER
 REFUSED = frozenset({403, 404})
-# The one entry a refused POST may add to the event log: the receipt services log every refusal of a right.
-LOGGED_REFUSALS = {"receipts.receipt.refused"}
+# The entries a refused POST may add to the event log: the services log every refusal of a right or an authority.
+LOGGED_REFUSALS = {
+    "receipts.receipt.refused", "accounts.role.refused", "accounts.order.refused", "accounts.login.unlock_refused",
+    "accounts.change_request.refused", "accounts.leaver_report.refused", "accounts.registry.refused",
+    "audit.round.refused",
+}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -208,6 +212,9 @@ ROUTES: dict[str, Route] = {
     "accounts:order-create": Route(REVIEWERS),
     "accounts:order-detail": Route(REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).order.pk})),
     "accounts:order-scan": Route(REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).order.pk})),
+    "accounts:order-confirm": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).pending_order.pk}), post=lambda w, code: {},
+        note="recorded by the district's officer: any other reviewer with authority over the district confirms"),
     "accounts:order-revoke": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).order.pk}),
         post=lambda w, code: {"reason": "บันทึกผิด"}),

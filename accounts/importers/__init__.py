@@ -101,12 +101,12 @@ def _gc_paused() -> Iterator[None]:
 def _import(*, kind, source, filename, actor, scope, dry_run, progress, origin, ip_address) -> ImportReport:
     report = ImportReport(kind=kind, filename=filename, dry_run=dry_run)
     if dry_run:
-        _check(kind, source, report, scope=scope, progress=progress)
+        _check(kind, source, report, scope=scope, actor=actor, progress=progress)
         return report
     try:
         with transaction.atomic():
             # Checked inside the transaction that writes, so what was checked is what is written.
-            importer = _check(kind, source, report, scope=scope, progress=progress)
+            importer = _check(kind, source, report, scope=scope, actor=actor, progress=progress)
             if not report.ok:
                 return report
             importer.write(actor=actor, progress=progress)
@@ -138,8 +138,8 @@ def _import(*, kind, source, filename, actor, scope, dry_run, progress, origin, 
     return report
 
 
-def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | None, progress: Progress | None):
-    importer = IMPORTERS[kind](reference=Reference(), scope=scope)
+def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | None, actor, progress: Progress | None):
+    importer = IMPORTERS[kind](reference=Reference(), scope=scope, actor=actor)
     with open_rows(source, report.filename) as rows:
         header = next(rows, None)
         if header is None or not any(cell_text(cell) for cell in header):

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import rules
 from accounts.importers.bulk import bulk_insert, bulk_update_by_pk
 from accounts.importers.core import (
     ABSENT,
@@ -57,6 +58,7 @@ from accounts.importers.values import (
 )
 from accounts.models import Level, Official, Position, Role, Unit, UnitUserObjectPermission, User
 from accounts.national_id import format_national_id
+from accounts.services import SELF_GRANT
 
 # Compared one by one to tell an update from an unchanged row.
 _COMPARED = ("official_id", "registered_position_id", "registered_level_id", "registered_unit_id", "is_active", "last_login")
@@ -164,8 +166,6 @@ class AccountsImporter(RegistryImporter):
         if last_login and last_login > self.now + _FUTURE_SLACK:
             cells.problem("last_login", _("วันเวลาเข้าสู่ระบบล่าสุดอยู่ในอนาคต"))
         roles = cells.get("roles", self._roles, required=False) or []
-        for role in roles:
-            self.check_national_role(cells, "roles", role)
         self.check_scope(cells, "registered_unit_code", unit)
         self.check_unique(cells, "username", username)
         self.check_unique(cells, "national_id", national_id)
@@ -202,6 +202,26 @@ class AccountsImporter(RegistryImporter):
         }
         if self.scope is not None and not self.scope.national:
             self._check_existing_in_scope()
+        self._check_authority()
+
+    def _check_authority(self) -> None:
+        """Roles the file adds must be the importer's to grant at the account's unit (accounts.rules.may_grant), and
+        nobody changes the roles of their own account through a file; roles the file removes are one-step revokes."""
+        for record in self.records:
+            stored = self.existing.get(record.username)
+            held = self.held.get(stored[0], {}) if stored is not None else {}
+            wanted = {(role.permission_id, record.unit.pk): role for role in record.roles}
+            added = [role for key, role in wanted.items() if key not in held]
+            own = rules.is_self(self.actor, national_id=record.national_id) or (
+                self.actor is not None and record.username == self.actor.username
+            )
+            if own and set(wanted) != set(held):
+                self.problem(record.row, "roles", str(SELF_GRANT))
+                continue
+            for role in added:
+                reason = self.grant_problem(role, record.unit)
+                if reason:
+                    self.problem(record.row, "roles", reason)
 
     def _check_existing_in_scope(self) -> None:
         units, roles = self.reference.units_by_id, self.reference.roles_by_permission

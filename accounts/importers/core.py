@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import rules
 from accounts.importers.values import (
     Cell,
     CellError,
@@ -152,7 +153,7 @@ class Reference:
         levels = list(Level.objects.all())
         self.levels = level_names(levels)
         self.positions = {collapse_spaces(p.name_th): p for p in Position.objects.all()}
-        roles = list(Role.objects.only("id", "code", "permission_id", "national_scope"))
+        roles = list(Role.objects.only("id", "code", "name_th", "permission_id", "national_scope", "granted_by"))
         self.roles = {role.code: role for role in roles}
         self.roles_by_permission = {role.permission_id: role for role in roles}
 
@@ -245,9 +246,12 @@ class RegistryImporter:
     # Thai names of the columns, for people reading the preview.
     column_labels: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, *, reference: Reference, scope: Scope | None) -> None:
+    def __init__(self, *, reference: Reference, scope: Scope | None, actor=None) -> None:
         self.reference = reference
         self.scope = scope
+        # Whose import it is, and the authority its grants are judged by: the command line is the centre's.
+        self.actor = actor
+        self.authority = scope if scope is not None else Scope(national=True)
         self.column_index: dict[str, int] = {}
         self._unnamed_columns: list[int] = []
         self.problems: list[RowProblem] = []
@@ -270,10 +274,11 @@ class RegistryImporter:
             cells.problem(column, _("หน่วยงาน %(code)s (%(name)s) อยู่นอกขอบเขตที่ท่านนำเข้าได้")
                           % {"code": unit.code, "name": unit.name_th})
 
-    def check_national_role(self, cells: RowCells, column: str, role: Role | None) -> None:
-        # A national-scope role (CENTRAL_ADMIN) would lift a province reviewer's own reach to the whole country.
-        if role is not None and role.national_scope and self.scope is not None and not self.scope.national:
-            cells.problem(column, _("บทบาท %(role)s ใช้ได้ทั่วประเทศ นำเข้าได้เฉพาะผู้ดูแลระบบส่วนกลาง") % {"role": role.code})
+    def grant_problem(self, role: Role | None, unit: Unit | None) -> str | None:
+        """accounts.rules.grant_refusal for the importer: a role above its authority at that unit is a bad row."""
+        if role is None or unit is None:
+            return None
+        return rules.grant_refusal(self.authority, role, unit)
 
     def check_unique(self, cells: RowCells, column: str, value: Any) -> None:
         """Refuse a value of `column` seen on an earlier row of the file, naming that row."""

@@ -9,8 +9,12 @@ Decisions
   the same file twice changes nothing. The stored order's date must equal the file's, and a revoked order takes no
   new lines: both are errors. Lines are never changed or removed by an import (an order is superseded by a new one).
 - Two identical lines in one file are an error, like duplicate IDs in the other files.
-- The person must be in the HR record (import `officials` first). A national-scope role (CENTRAL_ADMIN) can be
-  ordered only by an importer with national scope.
+- The person must be in the HR record (import `officials` first). Each line's role must be one the importer may
+  grant at the line's unit (accounts.rules.may_grant: CENTRAL_ADMIN and PROVINCE_REVIEWER only by the centre, and
+  so on), and no line may name the importer: both are bad rows.
+- Four eyes: the lines an import adds grant nothing until a second person confirms their order
+  (accounts.lifecycle.order_confirm). Only an import by the centre (national scope, or the command line) with the
+  setting ORDERS_CENTRAL_IMPORT_SELF_CONFIRM on is confirmed by its importer at once.
 - An importer with a limited scope (a province reviewer) may name only people whose HR unit is in that scope, as
   `accounts.lifecycle.order_record` requires of the order form: an office cannot reach people of another office
   through an order. Such a person is reported exactly like one missing from the HR record, so the import does not
@@ -22,10 +26,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import rules
 from accounts.importers.bulk import bulk_insert
 from accounts.importers.core import (
     STAGE_WRITE,
@@ -108,7 +114,11 @@ class OrdersImporter(RegistryImporter):
                           % {"end": describe_date(effective_to), "start": describe_date(effective_from)})
         self.check_scope(cells, "issuing_unit_code", issuing_unit)
         self.check_scope(cells, "unit_code", unit)
-        self.check_national_role(cells, "role", role)
+        # A unit outside the scope is refused already; saying also that the role may not be granted there is noise.
+        if (unit is None or self.in_scope(unit)) and (refusal := self.grant_problem(role, unit)):
+            cells.problem("role", refusal)
+        if national_id and rules.is_self(self.actor, national_id=national_id):
+            cells.problem("national_id", _("แถวนี้ระบุตัวท่านเอง ท่านนำเข้าคำสั่งที่ให้สิทธิ์แก่ตนเองไม่ได้"))
         if cells.ok:
             self.records.append(OrderLineRow(cells.row, order_no, order_date, issuing_unit, national_id, role, unit,
                                              position, level, effective_from, effective_to))
@@ -195,9 +205,15 @@ class OrdersImporter(RegistryImporter):
                 self.extended.add(record.order_key)
                 self.add_plan(record.row, Action.CREATE, label, _("เพิ่มรายการในคำสั่งที่มีอยู่"))
 
+    @property
+    def confirmed_at_import(self) -> bool:
+        return self.authority.national and settings.ORDERS_CENTRAL_IMPORT_SELF_CONFIRM
+
     def write(self, *, actor, progress: Progress | None) -> None:
         now = timezone.now()
         recorded_by = actor.pk if actor is not None and actor.pk else None
+        confirmed_at = now if self.confirmed_at_import else None
+        confirmed_by = recorded_by if self.confirmed_at_import else None
         created = bulk_insert(AssignmentOrder, [
             {"number": first.order_no, "order_date": first.order_date, "issuing_unit_id": first.issuing_unit.pk,
              "recorded_by_id": recorded_by, "created_at": now, "updated_at": now}
@@ -212,7 +228,8 @@ class OrdersImporter(RegistryImporter):
                     "order_id": order_ids[record.order_key], "official_id": self.official_ids[record.national_id],
                     "role_id": record.role.pk, "unit_id": record.unit.pk, "position_id": record.position.pk,
                     "level_id": record.level.pk, "effective_from": record.effective_from,
-                    "effective_to": record.effective_to,
+                    "effective_to": record.effective_to, "recorded_by_id": recorded_by, "confirmed_at": confirmed_at,
+                    "confirmed_by_id": confirmed_by,
                 }
                 for record in chunk
             ])
@@ -226,4 +243,5 @@ class OrdersImporter(RegistryImporter):
             "orders_created": sorted(f"{no}@{units[unit_id].code}" for unit_id, no in self._new_orders),
             "orders_extended": sorted(f"{no}@{units[unit_id].code}" for unit_id, no in self.extended),
             "lines_created": len(self._new_lines),
+            "pending_confirmation": bool(self._new_lines) and not self.confirmed_at_import,
         }

@@ -7,6 +7,7 @@ import itertools
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from stdnum.th import pin
 
 from accounts.models import (
@@ -100,6 +101,8 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     level = factory.SelfAttribute("official.level")
     effective_from = datetime.date(2025, 10, 1)
     effective_to = None
+    # Confirmed by a second person unless a test says otherwise: most tests are about orders in force.
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class ChangeRequestFactory(factory.django.DjangoModelFactory):

@@ -117,7 +117,8 @@ def test_apply_grants_and_revokes_through_the_logged_services_then_nothing_is_le
     revoked = make_account("ISV_USER")
     hold(revoked, "ISV_SCRAP_RECEIPT", "4701")
     accounts = User.objects.filter(pk__in=[granted.pk, revoked.pk])
-    assert rights_apply(changes=rights_plan(accounts=accounts, on=today), actor=None) == (1, 1)
+    applied = rights_apply(changes=rights_plan(accounts=accounts, on=today), actor=None, scope=Scope(national=True))
+    assert (applied.granted, applied.revoked, applied.refused) == (1, 1, [])
     assert account_rights(granted).has_role_at("ISV_FEE_RECEIPT", unit("4701")).effective
     assert Event.objects.filter(action="accounts.role.granted", target_id=str(granted.pk)).count() == 1
     assert "คำสั่งที่" in Event.objects.get(action="accounts.role.granted").data["reason"]

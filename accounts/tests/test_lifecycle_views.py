@@ -212,7 +212,26 @@ def test_record_an_order_then_sync_rights_from_the_screen(client, make_account, 
                            order_post(person.official, scan=SimpleUploadedFile("o.pdf", PDF, content_type="application/pdf")))
     order = AssignmentOrder.objects.get(number="9/2569")
     assert response.status_code == 302 and order.lines.count() == 1 and order.recorded_by == reviewer
-    assert "9/2569" in client.get(reverse("accounts:order-list")).content.decode()
+    listing = client.get(reverse("accounts:order-list"), {"state": "pending"}).content.decode()
+    assert "9/2569" in listing and "รอยืนยัน" in listing
+    # Four eyes: the recorder is not offered the confirmation, and the order grants nothing yet.
+    page = client.get(reverse("accounts:order-detail", args=[order.pk])).content.decode()
+    assert reverse("accounts:order-confirm", args=[order.pk]) not in page and "ผู้บันทึกคำสั่ง" in page
+    assert all(c.account != person for c in client.get(reverse("accounts:rights-sync")).context["changes"])
+    client.post(reverse("accounts:order-confirm", args=[order.pk]))
+    assert order.lines.get().confirmed_at is None
+    assert Event.objects.filter(action="accounts.order.refused", actor=reviewer).exists()
+
+    second = make_account("DISTRICT_REVIEWER", unit_code="4701", position_name="เจ้าพนักงานปกครอง", username="rev2.4701")
+    client.force_login(second)
+    assert 'คำสั่งมอบหมาย <span class="badge warn">1</span>' in menu_html(client.get(reverse("home")).content.decode())
+    page = client.get(reverse("accounts:order-detail", args=[order.pk])).content.decode()
+    assert reverse("accounts:order-confirm", args=[order.pk]) in page
+    client.post(reverse("accounts:order-confirm", args=[order.pk]))
+    assert order.lines.get().confirmed_by == second
+    assert Event.objects.filter(action="accounts.order.confirmed", actor=second).exists()
+
+    client.force_login(reviewer)
     sync = client.get(reverse("accounts:rights-sync"))
     change = next(c for c in sync.context["changes"] if c.account == person)
     assert change.action == "grant" and "9/2569" in change.reason
@@ -242,6 +261,10 @@ def test_move_an_account_under_a_new_order(client, make_account, today):
         "issuing_unit": unit("4702").pk, "lines-0-unit": unit("4702").pk, "lines-0-role": role("ISV_USER").pk,
         "lines-0-effective_from": (today - datetime.timedelta(days=1)).isoformat()}))
     order = AssignmentOrder.objects.get(number="9/2569", issuing_unit=unit("4702"))
+    page = client.get(reverse("accounts:order-detail", args=[order.pk])).content.decode()
+    assert "ย้ายบัญชี mover" not in page  # a pending line moves nobody
+    client.force_login(make_account("PROVINCE_REVIEWER", unit_code="47", position_name="จ่าจังหวัด", username="jar2"))
+    client.post(reverse("accounts:order-confirm", args=[order.pk]))
     page = client.get(reverse("accounts:order-detail", args=[order.pk])).content.decode()
     assert "ย้ายบัญชี mover (จาก 4701) มาหน่วยงานนี้" in page
     line = order.lines.get()

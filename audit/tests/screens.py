@@ -10,6 +10,7 @@ import datetime
 import itertools
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import AssignmentOrder, Official, OrderLine, UnitUserObjectPermission, User
 from accounts.tests.factories import OfficialFactory, account_with_roles, level, new_national_id, position, role, unit
@@ -68,7 +69,7 @@ def populate(count: int, unit_codes: tuple[str, ...] = ("4701",), *, problem_eve
     isv_user, fee = role("ISV_USER"), role("ISV_FEE_RECEIPT")
     OrderLine.objects.bulk_create([
         OrderLine(order=order, official=officials[a.official_id], role=isv_user, unit=a.registered_unit,
-                  position=palad, level=k2, effective_from=datetime.date(2025, 10, 1))
+                  position=palad, level=k2, effective_from=datetime.date(2025, 10, 1), confirmed_at=timezone.now())
         for a in accounts
     ])
     held = [UnitUserObjectPermission(user=a, permission=isv_user.permission, content_object=a.registered_unit)

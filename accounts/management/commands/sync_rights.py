@@ -50,7 +50,9 @@ class Command(BaseCommand):
         if not options["apply"]:
             self.stdout.write(f"{summary} (ยังไม่ได้ปรับ: ใช้ --apply เพื่อปรับสิทธิ์)")
             return
-        granted, revoked = rights_apply(changes=changes, actor=None)
-        self.stdout.write(self.style.SUCCESS(f"ปรับแล้ว: ให้สิทธิ์ {granted} ถอนสิทธิ์ {revoked}"))
+        # The command line is the centre's (whoever runs it has the server): national authority, no actor. The four
+        # eyes were at the orders' confirmation; only confirmed, in-force lines grant.
+        applied = rights_apply(changes=changes, actor=None, scope=Scope(national=True))
+        self.stdout.write(self.style.SUCCESS(f"ปรับแล้ว: ให้สิทธิ์ {applied.granted} ถอนสิทธิ์ {applied.revoked}"))
 
 
