@@ -17,6 +17,7 @@ from accounts.models import (
     UnitUserObjectPermission,
     User,
 )
+from accounts.rules import AuthorityRefused
 from accounts.services import account_deactivate, account_unlock
 from events.services import event_record
 
@@ -147,20 +148,66 @@ class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
 
     @admin.action(description=_("ปลดล็อกบัญชีที่เลือก"))
     def unlock_selected(self, request, queryset):
+        done = 0
         for account in queryset.select_related("registered_unit"):
-            account_unlock(account=account, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
-        messages.success(request, _("ปลดล็อกแล้ว"))
+            try:
+                account_unlock(account=account, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+            except AuthorityRefused as refusal:  # one's own account: refused and logged by the service
+                messages.error(request, refusal.message)
+            else:
+                done += 1
+        if done:
+            messages.success(request, _("ปลดล็อกแล้ว %(n)d บัญชี") % {"n": done})
+
+    def get_readonly_fields(self, request, obj=None):
+        # Nobody changes their own registration or powers here: the change request and the orders are the way.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_staff", "is_superuser"]
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += ["official", "registered_position", "registered_level", "registered_unit"]
+        return readonly
+
+
+def role_snapshot(role: Role) -> dict:
+    return {
+        "code": role.code,
+        "name_th": role.name_th,
+        "national_scope": role.national_scope,
+        "granted_by": role.granted_by,
+        "menus": sorted(menu.codename for menu in role.menus.all()),
+    }
 
 
 @admin.register(Role)
 class RoleAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["code", "name_th", "name_en", "national_scope"]
+    """Central admins keep who may grant each role (granted_by, accounts.rules.may_grant) and its menus here; every
+    save is logged with the values before and after, as a change of authority."""
+
+    list_display = ["code", "name_th", "name_en", "national_scope", "granted_by"]
+    list_filter = ["granted_by", "national_scope"]
     filter_horizontal = ["menus"]
     readonly_fields = ["permission"]
 
     def has_add_permission(self, request):
         # A role needs its holding permission; new roles come through the reference data.
         return False
+
+    def changeform_view(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        request._role_before = role_snapshot(Role.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event_record(
+            action="accounts.role_authority.changed", actor=request.user, target=form.instance,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            data={"before": request._role_before, "after": role_snapshot(form.instance)},
+        )
 
 
 @admin.register(Policy)
@@ -188,17 +235,19 @@ class PolicyAdmin(NoDeleteMixin, admin.ModelAdmin):
         )
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
-    raw_id_fields = ["official", "unit"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    fields = ["official", "role", "unit", "position", "level", "effective_from", "effective_to", "recorded_by",
+              "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
 
 
 @admin.register(AssignmentOrder)
-class AssignmentOrderAdmin(NoDeleteMixin, admin.ModelAdmin):
+class AssignmentOrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: orders are recorded, confirmed by a second person and revoked in the app (accounts.lifecycle),
+    which checks each line against the actor's authority to grant; an edit here would bypass all of it."""
+
     list_display = ["number", "order_date", "issuing_unit", "signer", "revoked_at"]
     search_fields = ["number", "signer"]
     list_select_related = ["issuing_unit"]

@@ -233,8 +233,11 @@ def is_self(actor, *, account=None, national_id: str | None = None) -> bool:
     """
     if actor is None or not getattr(actor, "pk", None):
         return False
-    if account is not None and account.pk == actor.pk:
-        return True
+    if account is not None:
+        # Another account of the same person (one left behind at a former office) is the person all the same.
+        national_id = national_id or account.official_id
+        if account.pk == actor.pk:
+            return True
     return bool(national_id) and national_id == (actor.official_id or None)
 
 

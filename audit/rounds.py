@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import rules
 from accounts.models import ChangeRequest, LeaverReport, OrderLine, Role, Unit, UnitUserObjectPermission, User
 from accounts.rights import Scope, policies_in_force, today
 from accounts.rules import policy_refusal
+from accounts.services import refusals_logged
 from accounts.thai import format_be_date
 from audit.engine import (
     DORMANT,
@@ -54,6 +56,7 @@ REASON_REQUIRED = _("กรุณาระบุเหตุผลที่ย�
 END_DATE_REQUIRED = _("กรุณาระบุวันสิ้นสุดของข้อยกเว้น ซึ่งต้องไม่ก่อนวันนี้")
 STILL_THERE = _("ยังพบปัญหานี้อยู่เมื่อตรวจสอบ ณ วันนี้: {explanation}")
 NO_CHANGE_REQUEST = _("ยังไม่มีคำขอเปลี่ยนแปลงข้อมูลของบัญชีนี้ที่ยื่นในรอบนี้")
+OWN_ITEM = _("รายการนี้เป็นบัญชีของท่านเอง ท่านตรวจสอบบัญชีของตนเองไม่ได้ ต้องให้ผู้ตรวจสอบอีกคนหนึ่งตอบ")
 NO_LEAVER_REPORT = _("ยังไม่มีรายงานผู้พ้นจากหน้าที่ของบัญชีนี้ที่ส่งในรอบนี้")
 
 # Which answers fit which problem. "fixed" and an exception fit every problem; a clean account is confirmed.
@@ -166,6 +169,8 @@ def _check_facts(item: RoundItem, decision: str) -> None:
             raise ValidationError(NO_LEAVER_REPORT)
 
 
+@refusals_logged("audit.round.refused", target=lambda kw: kw["item"].account,
+                 unit=lambda kw: kw["item"].unit)
 @transaction.atomic
 def round_item_decide(
     *,
@@ -179,7 +184,8 @@ def round_item_decide(
 ) -> RoundItem:
     """Record an office's answer to one item (it may be changed while the round is open; each answer is logged).
 
-    `scope` is the actor's scope for reviewing accounts; it must cover the item's office.
+    `scope` is the actor's scope for reviewing accounts; it must cover the item's office. Nobody answers the item of
+    their own account (README "Authority to grant": no self-dealing).
     """
     item = (
         RoundItem.objects.select_for_update(of=("self",))
@@ -188,6 +194,7 @@ def round_item_decide(
     )
     if not scope.contains(item.unit):
         raise PermissionDenied(OUT_OF_SCOPE)
+    rules.check_not_self(actor, str(OWN_ITEM), account=item.account, data={"round": item.round_id, "item": item.pk})
     if not item.round.is_open:
         raise ValidationError(ROUND_CLOSED)
     if decision not in decisions_for(item.code):
@@ -220,7 +227,9 @@ def round_item_decide(
 def round_confirm_clean(
     *, review_round: ReviewRound, unit: Unit, actor: User, scope: Scope, ip_address: str | None = None
 ) -> int:
-    """Confirm every unanswered CLEAN item of one office: the office says those accounts are right as they are."""
+    """Confirm every unanswered CLEAN item of one office: the office says those accounts are right as they are.
+
+    The actor's own account is left unanswered, for another reviewer (no self-dealing)."""
     if not scope.contains(unit):
         raise PermissionDenied(OUT_OF_SCOPE)
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
@@ -230,6 +239,7 @@ def round_confirm_clean(
         review_round.items.select_for_update(of=("self",)).filter(unit=unit, code=CLEAN, decision=D.NOT_VERIFIED)
         .select_related("account")
     )
+    items = [item for item in items if not rules.is_self(actor, account=item.account)]
     now = timezone.now()
     for item in items:
         item.decision, item.decided_by, item.decided_at = D.CONFIRMED, actor, now

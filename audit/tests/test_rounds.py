@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts import lifecycle
 from accounts.models import UnitUserObjectPermission, User
 from accounts.rights import account_rights
+from accounts.rules import AuthorityRefused
 from accounts.tests.factories import level, unit
 from audit import rounds
 from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
@@ -101,9 +102,7 @@ def test_completion_counts_per_office_roll_up_to_the_province_and_the_country(wo
 @pytest.mark.django_db
 def test_overdue_offices_are_flagged_and_counted_for_the_office_above(world, today):
     review_round = open_round(world, today)
-    for username, code in (("rev4702", CLEAN), ("clean4702", CLEAN)):
-        rounds.round_item_decide(item=item(review_round, username, code), decision=D.CONFIRMED, actor=world["rev4702"],
-                                 scope=scope(world["rev4702"]))
+    answer_4702(world, review_round)
     late = review_round.deadline + datetime.timedelta(days=1)
     offices, _ = rounds.round_progress(review_round=review_round, scope=scope(world["rev47"]), parent=unit("47"), on=late)
     overdue = {o.unit.code: o.overdue for o in offices}
@@ -111,6 +110,26 @@ def test_overdue_offices_are_flagged_and_counted_for_the_office_above(world, tod
     offices, _ = rounds.round_progress(review_round=review_round, scope=scope(world["central"]), parent=None, on=late)
     province = next(o for o in offices if o.unit.code == "47")
     assert province.overdue and province.overdue_below == 1  # 4701 (the province's own office is not "below")
+
+
+def answer_4702(world, review_round) -> None:
+    """Office 4702 answers all its items: its reviewer the clean account, the province the reviewer's own."""
+    rounds.round_item_decide(item=item(review_round, "clean4702", CLEAN), decision=D.CONFIRMED,
+                             actor=world["rev4702"], scope=scope(world["rev4702"]))
+    rounds.round_item_decide(item=item(review_round, "rev4702", CLEAN), decision=D.CONFIRMED,
+                             actor=world["rev47"], scope=scope(world["rev47"]))
+
+
+@pytest.mark.django_db
+def test_nobody_answers_the_item_of_their_own_account(world, today):
+    review_round = open_round(world, today)
+    own = item(review_round, "rev4701", CLEAN)
+    with pytest.raises(AuthorityRefused, match="บัญชีของท่านเอง"):
+        rounds.round_item_decide(item=own, decision=D.CONFIRMED, actor=world["rev4701"], scope=scope(world["rev4701"]))
+    own.refresh_from_db()
+    assert own.decision == D.NOT_VERIFIED and own.decided_by is None
+    refusal = Event.objects.get(action="audit.round.refused")
+    assert refusal.actor == world["rev4701"] and refusal.data["rule"] == "self_dealing"
 
 
 @pytest.mark.django_db
@@ -189,9 +208,7 @@ def test_out_of_scope_and_closed_rounds_are_refused_and_nothing_is_decided_by_de
 def test_reminders_before_the_deadline_go_to_unfinished_offices_once_a_day(world, today, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     review_round = open_round(world, today, deadline=today + datetime.timedelta(days=3))
-    for username in ("rev4702", "clean4702"):
-        rounds.round_item_decide(item=item(review_round, username, CLEAN), decision=D.CONFIRMED, actor=world["rev4702"],
-                                 scope=scope(world["rev4702"]))
+    answer_4702(world, review_round)
     call_command("send_round_reminders", days="3", base_url="https://rights.example.go.th/")
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == ["rev4701@example.go.th", "rev47@example.go.th"]  # 4702 has finished
@@ -212,8 +229,9 @@ def test_reminders_before_the_deadline_go_to_unfinished_offices_once_a_day(world
 def test_after_the_deadline_the_office_above_is_alerted(world, today, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     review_round = open_round(world, today, deadline=today + datetime.timedelta(days=1))
-    rounds.round_item_decide(item=item(review_round, "rev47", CLEAN), decision=D.CONFIRMED, actor=world["rev47"],
-                             scope=scope(world["rev47"]))
+    # The province reviewer's own account is answered by the centre: nobody reviews themselves.
+    rounds.round_item_decide(item=item(review_round, "rev47", CLEAN), decision=D.CONFIRMED, actor=world["central"],
+                             scope=scope(world["central"]))
     late = today + datetime.timedelta(days=2)
     plans = rounds.round_reminders_send(review_round=review_round, on=late, days_before=[7, 3, 1])
     kinds = sorted((p.kind, p.unit.code) for p in plans)
@@ -307,10 +325,11 @@ def test_an_office_confirms_all_its_clean_accounts_at_once(client, world, today)
     assert client.post(reverse("audit:round-confirm-clean", args=[review_round.pk, "4702"])).status_code == 404
     client.post(reverse("audit:round-confirm-clean", args=[review_round.pk, "4701"]))
     decided = dict(RoundItem.objects.filter(round=review_round, unit=unit("4701")).values_list("account__username", "decision"))
-    assert decided == {"rev4701": D.CONFIRMED, "clean4701": D.CONFIRMED, "mismatch4701": D.NOT_VERIFIED,
+    # The reviewer's own account is left for someone else to answer.
+    assert decided == {"rev4701": D.NOT_VERIFIED, "clean4701": D.CONFIRMED, "mismatch4701": D.NOT_VERIFIED,
                        "retired4701": D.NOT_VERIFIED}
     assert RoundItem.objects.get(round=review_round, account__username="clean4702").decision == D.NOT_VERIFIED
-    assert Event.objects.filter(action="audit.round.decided", data__bulk=True).count() == 2
+    assert Event.objects.filter(action="audit.round.decided", data__bulk=True).count() == 1
     rounds.round_close(review_round=review_round, actor=world["central"], scope=scope(world["central"]))
     with pytest.raises(ValidationError):
         rounds.round_confirm_clean(review_round=review_round, unit=unit("4702"), actor=world["rev4702"],
