@@ -14,6 +14,8 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from accounts.rules import AuthorityRefused
+
 NOT_FOUND_DETAIL = "ไม่พบรายการที่ขอ หรือรายการนั้นอยู่นอกขอบเขตหน่วยงานของท่าน"
 VALIDATION_DETAIL = "ข้อมูลที่ส่งมาไม่ถูกต้อง"
 
@@ -93,6 +95,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=get_error_detail(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, AuthorityRefused):
+        # A refusal of the authority to grant: its rule is the code (GRANT_ABOVE_AUTHORITY, SELF_DEALING, ...).
+        exc = exceptions.PermissionDenied(detail=exc.message, code=exc.rule.upper())
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*(exc.args or [None]))
     response = exception_handler(exc, context)

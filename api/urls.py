@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from api import views, views_docs, views_import, views_lifecycle, views_receipts
+from api import views, views_docs, views_import, views_lifecycle, views_orders, views_receipts
 
 app_name = "api"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path(
         "leaver-reports/<int:pk>/decide/", views_lifecycle.LeaverReportDecideView.as_view(), name="leaver-report-decide"
     ),
+    path("orders/", views_orders.OrderListCreateView.as_view(), name="orders"),
+    path("orders/<int:pk>/", views_orders.OrderDetailView.as_view(), name="order"),
+    path("orders/<int:pk>/confirm/", views_orders.OrderConfirmView.as_view(), name="order-confirm"),
     path("imports/<str:kind>/", views_import.RegistryImportView.as_view(), name="registry-import"),
     path("schema/", views_docs.SchemaView.as_view(), name="schema"),
     path("docs/", views_docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -298,6 +298,11 @@ ROUTES: dict[str, Route] = {
     "api:leaver-report-decide": Route(
         CENTRAL, args=at(lambda w, code: {"pk": w.place(code).leaver_report.pk}),
         post=lambda w, code: {"decision": "accept"}, success=frozenset({200}), **JSON_POST),
+    "api:orders": Route(REVIEWERS, **API),
+    "api:order": Route(REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).order.pk}), **API),
+    "api:order-confirm": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).pending_order.pk}), post=lambda w, code: {},
+        success=frozenset({200}), **JSON_POST),
     "api:registry-import": Route(
         PROVINCE_UP, args=at(lambda w, code: {"kind": "officials"}),
         post=lambda w, code: {"file": SimpleUploadedFile("officials.csv", officials_csv(code, 800), "text/csv")},
@@ -308,7 +313,7 @@ ROUTES: dict[str, Route] = {
     "api:not-found": Route(frozenset(), anonymous=404, anonymous_to_login=False, note="JSON 404 for unknown API paths"),
 }
 # These accept GET and POST on the same URL; their POSTs are the API engineer's and the screens' own tests.
-GET_AND_POST = {"api:change-requests", "api:leaver-reports", "api:receipts"}
+GET_AND_POST = {"api:change-requests", "api:leaver-reports", "api:receipts", "api:orders"}
 
 
 # ---------------------------------------------------------------------------------------------------------------

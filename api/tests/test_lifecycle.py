@@ -95,7 +95,7 @@ def test_a_reviewer_cannot_decide_their_own_request(bearer, make_account):
     api = bearer(reviewer)
     filed = api.post(CHANGE_REQUESTS, request_body(), format="json").json()
     response = api.post(f"{CHANGE_REQUESTS}{filed['id']}/decide/", {"decision": "approve"}, format="json")
-    assert response.status_code == 403 and response.json()["code"] == "PERMISSION_DENIED"
+    assert response.status_code == 403 and response.json()["code"] == "SELF_DEALING"
     assert "ของตนเอง" in response.json()["detail"]
 
 
