@@ -173,7 +173,7 @@ class OrderForm(forms.Form):
 
 class OrderLineForm(forms.Form):
     national_id = forms.CharField(label=_("เลขประจำตัวประชาชน"), max_length=17)
-    role = forms.ModelChoiceField(label=_("บทบาท"), queryset=Role.objects.none())
+    role = forms.ModelChoiceField(label=_("บทบาท"), queryset=Role.objects.all())
     unit = UnitChoiceField(label=_("หน่วยงาน"), queryset=Unit.objects.none())
     position = forms.ModelChoiceField(label=_("ตำแหน่งตามคำสั่ง"), queryset=Position.objects.all())
     level = LevelChoiceField(label=_("ระดับตามคำสั่ง"), queryset=Level.objects.all())
@@ -183,9 +183,10 @@ class OrderLineForm(forms.Form):
     def __init__(self, *args, units: QuerySet[Unit], roles: QuerySet[Role], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        # Only the roles the recorder may grant somewhere in their scope (accounts.rules.grantable_roles); the
-        # service still checks each line's role at its unit.
-        self.fields["role"].queryset = roles
+        # The list offers only the roles the recorder may grant somewhere in their scope (accounts.rules.
+        # grantable_roles). Any role still validates, so that a crafted POST reaches the service, which refuses the
+        # line at its unit and logs the refusal.
+        self.fields["role"].widget.choices = [("", "---------"), *((role.pk, str(role)) for role in roles)]
 
     def clean_national_id(self) -> Official:
         digits = parse_national_id(self.cleaned_data["national_id"])

@@ -101,13 +101,16 @@ def _gc_paused() -> Iterator[None]:
 def _import(*, kind, source, filename, actor, scope, dry_run, progress, origin, ip_address) -> ImportReport:
     report = ImportReport(kind=kind, filename=filename, dry_run=dry_run)
     if dry_run:
-        _check(kind, source, report, scope=scope, actor=actor, progress=progress)
+        importer = _check(kind, source, report, scope=scope, actor=actor, progress=progress)
+        _log_refusals(importer, kind=kind, filename=filename, origin=origin, ip_address=ip_address, dry_run=True)
         return report
     try:
         with transaction.atomic():
             # Checked inside the transaction that writes, so what was checked is what is written.
             importer = _check(kind, source, report, scope=scope, actor=actor, progress=progress)
             if not report.ok:
+                _log_refusals(importer, kind=kind, filename=filename, origin=origin, ip_address=ip_address,
+                              dry_run=False)
                 return report
             importer.write(actor=actor, progress=progress)
             event = event_record(
@@ -136,6 +139,19 @@ def _import(*, kind, source, filename, actor, scope, dry_run, progress, origin, 
     report.imported = True
     report.event_seq = event.seq
     return report
+
+
+def _log_refusals(importer: RegistryImporter, *, kind, filename, origin, ip_address, dry_run: bool) -> None:
+    """Rows refused for want of authority are logged like every refused grant (nothing of the file is written)."""
+    if not importer.refusals:
+        return
+    scope = importer.scope
+    event_record(
+        action="accounts.registry.refused", actor=importer.actor, target_label=f"{kind}: {filename}",
+        unit=scope.roots[0] if scope is not None and len(scope.roots) == 1 else None, ip_address=ip_address,
+        data={"kind": kind, "file": filename, "origin": origin, "preview": dry_run,
+              "rows": [{"row": p.row, "column": p.column, "reason": p.message} for p in importer.refusals[:100]]},
+    )
 
 
 def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | None, actor, progress: Progress | None):

@@ -216,12 +216,12 @@ class AccountsImporter(RegistryImporter):
                 self.actor is not None and record.username == self.actor.username
             )
             if own and set(wanted) != set(held):
-                self.problem(record.row, "roles", str(SELF_GRANT))
+                self.refuse(record.row, "roles", str(SELF_GRANT))
                 continue
             for role in added:
                 reason = self.grant_problem(role, record.unit)
                 if reason:
-                    self.problem(record.row, "roles", reason)
+                    self.refuse(record.row, "roles", reason)
 
     def _check_existing_in_scope(self) -> None:
         units, roles = self.reference.units_by_id, self.reference.roles_by_permission

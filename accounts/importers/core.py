@@ -200,6 +200,10 @@ class RowCells:
         self.ok = False
         self._importer.problem(self.row, column, message)
 
+    def refuse(self, column: str, message: str) -> None:
+        self.ok = False
+        self._importer.refuse(self.row, column, message)
+
     def get(
         self,
         column: str,
@@ -255,6 +259,9 @@ class RegistryImporter:
         self.column_index: dict[str, int] = {}
         self._unnamed_columns: list[int] = []
         self.problems: list[RowProblem] = []
+        # The problems that are refusals of authority (a role above the importer's, a row about themselves): the
+        # import logs them as a refusal, as every other path does.
+        self.refusals: list[RowProblem] = []
         self.records: list = []
         self.planned: list[PlannedRow] = []
         self.counts: dict[str, int] = {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 0}
@@ -264,6 +271,11 @@ class RegistryImporter:
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problems.append(RowProblem(row, column, message))
+
+    def refuse(self, row: int, column: str, message: str) -> None:
+        """A problem that is a refusal of authority (accounts.rules), logged by the import."""
+        self.problem(row, column, message)
+        self.refusals.append(RowProblem(row, column, message))
 
     def in_scope(self, unit: Unit | None) -> bool:
         return self.scope is None or self.scope.contains(unit)

@@ -116,9 +116,9 @@ class OrdersImporter(RegistryImporter):
         self.check_scope(cells, "unit_code", unit)
         # A unit outside the scope is refused already; saying also that the role may not be granted there is noise.
         if (unit is None or self.in_scope(unit)) and (refusal := self.grant_problem(role, unit)):
-            cells.problem("role", refusal)
+            cells.refuse("role", refusal)
         if national_id and rules.is_self(self.actor, national_id=national_id):
-            cells.problem("national_id", _("แถวนี้ระบุตัวท่านเอง ท่านนำเข้าคำสั่งที่ให้สิทธิ์แก่ตนเองไม่ได้"))
+            cells.refuse("national_id", _("แถวนี้ระบุตัวท่านเอง ท่านนำเข้าคำสั่งที่ให้สิทธิ์แก่ตนเองไม่ได้"))
         if cells.ok:
             self.records.append(OrderLineRow(cells.row, order_no, order_date, issuing_unit, national_id, role, unit,
                                              position, level, effective_from, effective_to))
