@@ -109,6 +109,6 @@ class OrderRecordSerializer(serializers.Serializer):
 
 class OrderQuerySerializer(serializers.Serializer):
     state = serializers.ChoiceField(
-        choices=[("pending", "รอยืนยัน"), ("mine", "รอท่านยืนยัน")], required=False,
+        choices=[("pending", "รอยืนยัน"), ("mine", "รอท่านยืนยัน")], required=False, allow_blank=True,
         help_text="pending: มีรายการรอยืนยัน; mine: รอการยืนยันที่ท่านให้ได้",
     )
