@@ -100,6 +100,7 @@ class DecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=[("approve", _("อนุมัติ")), ("reject", _("ไม่อนุมัติ"))], widget=forms.HiddenInput)
     reason = forms.CharField(label=_("เหตุผล"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    acknowledge_flags = forms.BooleanField(required=False)
 
     def clean(self):
         cleaned = super().clean()

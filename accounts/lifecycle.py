@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import rules
+from accounts.change_review import change_request_evidence, flag_labels
 from accounts.models import (
     AssignmentOrder,
     ChangeRequest,
@@ -64,6 +65,12 @@ MOVE_LINE_OTHER_PERSON = _("รายการในคำสั่งนี้�
 MOVE_SAME_UNIT = _("บัญชีนี้ลงทะเบียนอยู่ที่หน่วยงานนี้แล้ว")
 ORDER_DUPLICATE = _("หน่วยงานนี้มีคำสั่งเลขที่ {number} บันทึกไว้แล้ว")
 ORDER_NO_LINES = _("คำสั่งต้องมีรายการอย่างน้อยหนึ่งรายการ")
+CR_UNSUPPORTED_NEEDS_REASON = _(
+    "ทะเบียนบุคคลและคำสั่งที่มีผลล่าสุดไม่ได้ระบุ{fields}ตามที่ขอ กรุณาระบุเหตุผลที่อนุมัติ (เช่น ตรวจสำเนาคำสั่งแล้ว)"
+)
+CR_NEW_FLAGS = _(
+    "การอนุมัติจะทำให้เกิดข้อสังเกตใหม่: {flags} กรุณายืนยันว่ารับทราบก่อนอนุมัติ"
+)
 ORDER_ALREADY_REVOKED = _("คำสั่งนี้ถูกยกเลิกแล้ว")
 ORDER_UNIT_OUT_OF_SCOPE = _("หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้")
 ORDER_OFFICIAL_OUT_OF_SCOPE = _("รายการที่ {index}: ผู้ที่ระบุสังกัดหน่วยงานนอกขอบเขตของท่านตามทะเบียนบุคคล")
@@ -191,13 +198,16 @@ def change_request_decide(
     approve: bool,
     reason: str,
     scope: Scope,
+    acknowledge_flags: bool = False,
     ip_address: str | None = None,
 ) -> ChangeRequest:
     """Approve (the registration data takes the requested values) or reject (a reason is required).
 
     `scope` is the actor's scope for deciding change requests; it must cover the account's registered unit and, to
-    approve, the unit requested. Nobody
-    decides their own request. Approval keeps the overwritten values on the request and in the event log.
+    approve, the unit requested. Nobody decides their own request. Approval keeps the overwritten values on the
+    request and in the event log. The guard (accounts.change_review): approving a value that neither the HR record
+    nor the latest in-force order line supports needs a written reason, and approving what raises a new audit flag
+    needs `acknowledge_flags`.
     """
     change_request = _lock_pending_request(change_request)
     account = _lock_account(change_request.account)
@@ -214,6 +224,14 @@ def change_request_decide(
         reason = _require_reason(reason)
     elif not account.is_active:
         raise ValidationError(ACCOUNT_INACTIVE)
+    evidence = None
+    if approve:
+        evidence = change_request_evidence(change_request, on=today())
+        if evidence.unsupported and not reason:
+            names = ", ".join(item.label for item in evidence.unsupported)
+            raise ValidationError(CR_UNSUPPORTED_NEEDS_REASON.format(fields=names))
+        if evidence.new_flags and not acknowledge_flags:
+            raise ValidationError(CR_NEW_FLAGS.format(flags=", ".join(flag_labels(evidence.new_flags))))
     before = _registration(account)
     change_request.decided_by = actor
     change_request.decided_at = timezone.now()
@@ -234,7 +252,9 @@ def change_request_decide(
     change_request.save(update_fields=fields)
     data = {"change_request": change_request.pk, "reason": reason}
     if approve:
-        data |= {"before": before, "after": _registration(account)}
+        data |= {"before": before, "after": _registration(account),
+                 "unsupported": [item.name for item in evidence.unsupported], "new_flags": evidence.new_flags,
+                 "cited_order_found": evidence.cited_order_found}
     event_record(
         action="accounts.change_request.approved" if approve else "accounts.change_request.rejected",
         actor=actor, target=account, unit=change_request.previous_unit or account.registered_unit,

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import lifecycle, rules
+from accounts.change_review import change_request_evidence, flag_labels
 from accounts.forms_lifecycle import (
     BaseOrderLineFormSet,
     ChangeRequestForm,
@@ -194,8 +195,13 @@ class ChangeRequestDetailView(TemplateView):
                 .select_related("order__issuing_unit", "role", "unit", "position", "level").latest_first()
             )
         cited = [line for line in lines if line.order.number == change_request.order_number]
+        evidence = (
+            change_request_evidence(change_request, on=today())
+            if change_request.status == ChangeRequest.Status.PENDING else None
+        )
         return super().get_context_data(
             change_request=change_request, account=account, may_decide=may_decide, lines=lines, cited=cited,
+            evidence=evidence, new_flag_labels=flag_labels(evidence.new_flags) if evidence else [],
             form=kwargs.pop("form", None) or DecisionForm(), **kwargs,
         )
 
@@ -217,7 +223,8 @@ class ChangeRequestDecideView(MenuRequiredMixin, View):
         try:
             lifecycle.change_request_decide(
                 change_request=change_request, actor=request.user, approve=approve,
-                reason=form.cleaned_data["reason"], scope=self.scope, ip_address=client_ip(request),
+                reason=form.cleaned_data["reason"], scope=self.scope,
+                acknowledge_flags=form.cleaned_data["acknowledge_flags"], ip_address=client_ip(request),
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, first_message(exc))

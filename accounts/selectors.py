@@ -31,7 +31,7 @@ def orders_awaiting_confirmation(*, scope: Scope, viewer: User) -> QuerySet[Assi
     recorded by them and naming nobody of theirs (accounts.lifecycle.order_confirm_refusal decides in full, line by
     line, on the order's page). The navigation badge counts these."""
     pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
-    own = pending.filter(Q(recorded_by=viewer) | Q(official_id=viewer.official_id or ""))
+    own = pending.filter(Q(recorded_by=viewer) | Q(official__national_id=viewer.official_id or ""))
     return (
         scope.filter(AssignmentOrder.objects.filter(revoked_at__isnull=True), "issuing_unit")
         .exclude(recorded_by=viewer)

@@ -69,7 +69,10 @@ class ChangeRequestFileSerializer(serializers.Serializer):
 
 class ChangeRequestDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", "อนุมัติ"), ("reject", "ไม่อนุมัติ")])
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                   help_text="ต้องระบุเมื่อไม่อนุมัติ และเมื่ออนุมัติค่าที่ทะเบียนบุคคลและคำสั่งล่าสุดไม่รองรับ")
+    acknowledge_flags = serializers.BooleanField(required=False, default=False,
+                                                 help_text="รับทราบว่าการอนุมัติจะทำให้เกิดข้อสังเกตใหม่")
 
     def validate(self, data):
         if data["decision"] == "reject" and not data["reason"].strip():

@@ -12,7 +12,7 @@ from api.serializers import ThaiDateField
 
 class OrderLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    national_id = serializers.CharField(source="official_id", read_only=True)
+    national_id = serializers.CharField(source="official.national_id", read_only=True)
     role = serializers.CharField(source="role.code", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
     position = serializers.CharField(source="position.name_th", read_only=True)

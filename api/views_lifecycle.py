@@ -114,6 +114,7 @@ class ChangeRequestDecideView(GenericAPIView):
                 approve=form.validated_data["decision"] == "approve",
                 reason=form.validated_data["reason"],
                 scope=scope,
+                acknowledge_flags=form.validated_data["acknowledge_flags"],
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:

@@ -24,7 +24,8 @@ MENU = "menu_record_orders"
 
 
 def _orders(scope):
-    lines = OrderLine.objects.select_related("role", "unit", "position", "level", "recorded_by", "confirmed_by")
+    lines = OrderLine.objects.select_related("official", "role", "unit", "position", "level", "recorded_by",
+                                             "confirmed_by")
     return (
         scope.filter(AssignmentOrder.objects.all(), "issuing_unit")
         .select_related("issuing_unit", "recorded_by")

@@ -196,7 +196,7 @@ ROUTES: dict[str, Route] = {
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).change_request.pk})),
     "accounts:change-request-decide": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).change_request.pk}),
-        post=lambda w, code: {"decision": "approve"}),
+        post=lambda w, code: {"decision": "approve", "reason": "ตรวจสำเนาคำสั่งแล้ว", "acknowledge_flags": "on"}),
     # Leavers
     "accounts:leaver-list": Route(REVIEWERS),
     "accounts:leaver-candidates": Route(REVIEWERS),
@@ -293,7 +293,8 @@ ROUTES: dict[str, Route] = {
     "api:change-requests": Route(LOGGED_IN, **API),
     "api:change-request-decide": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).change_request.pk}),
-        post=lambda w, code: {"decision": "approve"}, success=frozenset({200}), **JSON_POST),
+        post=lambda w, code: {"decision": "approve", "reason": "ตรวจสำเนาคำสั่งแล้ว", "acknowledge_flags": True},
+        success=frozenset({200}), **JSON_POST),
     "api:leaver-reports": Route(REVIEWERS, **API),
     "api:leaver-report-decide": Route(
         CENTRAL, args=at(lambda w, code: {"pk": w.place(code).leaver_report.pk}),

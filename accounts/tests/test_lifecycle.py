@@ -56,7 +56,7 @@ def test_approval_changes_the_registration_and_keeps_the_old_value(holder, revie
     request = file_request(holder)
     decided = lifecycle.change_request_decide(
         change_request=request, actor=reviewer_4701, approve=True, reason="ตรงกับคำสั่ง",
-        scope=scope_of(reviewer_4701, "menu_decide_change_requests"),
+        scope=scope_of(reviewer_4701, "menu_decide_change_requests"), acknowledge_flags=True,
     )
     holder.refresh_from_db()
     assert (holder.registered_position.name_th, holder.registered_level.code) == ("เจ้าพนักงานปกครอง", "K2")

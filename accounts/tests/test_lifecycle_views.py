@@ -77,10 +77,23 @@ def test_change_request_journey(client, holder, reviewer):
     assert "holder.4701" in client.get(reverse("accounts:change-request-queue")).content.decode()
     detail = client.get(reverse("accounts:change-request-detail", args=[request.pk])).content.decode()
     assert "อนุมัติ และแก้ไขข้อมูลที่ลงทะเบียน" in detail
-    response = client.post(reverse("accounts:change-request-decide", args=[request.pk]), {"decision": "approve"})
+    # The guard: neither the HR record nor the latest order line supports the requested position and level, and
+    # approving them would raise POSITION_MISMATCH and LEVEL_MISMATCH.
+    assert "ไม่มีหลักฐานรองรับ" in detail and "LEVEL_MISMATCH" in detail and 'name="acknowledge_flags"' in detail
+    decide = reverse("accounts:change-request-decide", args=[request.pk])
+    refused = client.post(decide, {"decision": "approve"}, follow=True).content.decode()
+    assert "กรุณาระบุเหตุผลที่อนุมัติ" in refused
+    refused = client.post(decide, {"decision": "approve", "reason": "ตรวจสำเนาคำสั่งแล้ว"}, follow=True)
+    assert "ข้อสังเกตใหม่" in refused.content.decode()
+    holder.refresh_from_db()
+    assert holder.registered_level.code == "K3"
+    response = client.post(decide, {"decision": "approve", "reason": "ตรวจสำเนาคำสั่งแล้ว", "acknowledge_flags": "on"})
     assert response.status_code == 302
     holder.refresh_from_db()
     assert holder.registered_level.code == "K2"
+    approved = Event.objects.get(action="accounts.change_request.approved")
+    assert approved.data["new_flags"] == ["POSITION_MISMATCH", "LEVEL_MISMATCH"]
+    assert approved.data["unsupported"] == ["position", "level"]
     assert "badge warn" not in menu_html(client.get(reverse("home")).content.decode())
 
 

@@ -40,7 +40,13 @@ def test_holder_files_and_a_reviewer_approves(bearer, make_account, issue_token,
     assert [r["id"] for r in api_client.get(CHANGE_REQUESTS, {"status": "pending"}).json()["results"]] == [
         created["id"]
     ]
-    decided = api_client.post(f"{CHANGE_REQUESTS}{created['id']}/decide/", {"decision": "approve"}, format="json")
+    url = f"{CHANGE_REQUESTS}{created['id']}/decide/"
+    unsupported = api_client.post(url, {"decision": "approve"}, format="json")
+    assert unsupported.status_code == 400 and "กรุณาระบุเหตุผลที่อนุมัติ" in unsupported.json()["detail"]
+    flagged = api_client.post(url, {"decision": "approve", "reason": "ตรวจสำเนาแล้ว"}, format="json")
+    assert flagged.status_code == 400 and "LEVEL_MISMATCH" in flagged.json()["detail"]
+    decided = api_client.post(url, {"decision": "approve", "reason": "ตรวจสำเนาแล้ว", "acknowledge_flags": True},
+                              format="json")
     assert decided.status_code == 200, decided.json()
     assert decided.json()["status"] == "approved" and decided.json()["previous"]["level"] == "K3"
     holder.refresh_from_db()

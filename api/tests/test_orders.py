@@ -42,6 +42,7 @@ def test_an_order_recorded_by_one_reviewer_grants_only_once_another_confirms_it(
     assert response.status_code == 201, response.json()
     created = response.json()
     assert created["pending_confirmation"] and created["lines"][0]["confirmed_at"] is None
+    assert created["lines"][0]["national_id"] == person.official.national_id
     assert [o["id"] for o in recorder.get(ORDERS, {"state": "pending"}).json()["results"]] == [created["id"]]
     assert recorder.get(ORDERS, {"state": "mine"}).json()["results"] == []  # not the recorder's to confirm
 
