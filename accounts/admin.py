@@ -238,7 +238,7 @@ class PolicyAdmin(NoDeleteMixin, admin.ModelAdmin):
 class OrderLineInline(ReadOnlyMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ["official", "role", "unit", "position", "level", "effective_from", "effective_to", "recorded_by",
+    fields = ["national_id", "written_name", "role", "unit", "position", "level", "effective_from", "effective_to", "recorded_by",
               "confirmed_by", "confirmed_at"]
     readonly_fields = fields
 

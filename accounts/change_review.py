@@ -50,7 +50,7 @@ def change_request_evidence(change_request: ChangeRequest, *, on: datetime.date)
     lines = []
     if account.official_id:
         lines = list(
-            OrderLine.objects.in_force(on).filter(official__national_id=account.official_id)
+            OrderLine.objects.in_force(on).filter(official_id=account.official_id)
             .select_related("order", "position", "level", "unit").latest_first()
         )
     latest = lines[0] if lines else None

@@ -71,6 +71,9 @@ class _World:
         self.officials: list[Official] = []
         self.accounts: list[User] = []
         self.lines: list[tuple[str, Official, str, Unit, datetime.date, datetime.date | None]] = []
+        # Lines naming people the HR record does not have: (order, national ID, name as written, role, unit,
+        # position, level, start).
+        self.lines_off_record: list[tuple[str, str, str, str, Unit, str, str, datetime.date]] = []
         self.held: list[tuple[User, str, Unit]] = []
         self._serial = 0
 
@@ -118,6 +121,12 @@ class _World:
             account.set_unusable_password()  # activated by the person; no password is ever sent
         self.accounts.append(account)
         return account
+
+    def assign_off_record(self, written_name: str, role: str, unit: Unit, *, order: str, position: str, level: str,
+                          start: datetime.date) -> str:
+        national_id = self.national_id(unit.code[:2])
+        self.lines_off_record.append((order, national_id, written_name, role, unit, position, level, start))
+        return national_id
 
     def assign(self, official: Official, account: User | None, role: str, unit: Unit, *, order: str,
                start: datetime.date | None = None, end: datetime.date | None = None, hold: bool = True) -> None:
@@ -208,6 +217,9 @@ def _build_personas_and_problems(world: _World) -> None:
     mismatch = world.official(u4701, "ปลัดอำเภอ", "K2")
     account = world.account("mismatch.4701", mismatch, position="เจ้าพนักงานปกครอง", level="K3")
     world.assign(mismatch, account, "ISV_USER", u4701, order=order, start=start)
+    # A newcomer the order names but the HR record does not have yet, with no account: the office's finding.
+    world.assign_off_record("นางสาวมาใหม่ รอทะเบียน", "ISV_USER", u4701, order=order, position="เจ้าพนักงานปกครอง",
+                            level="K1", start=start)
     # UNIT_MISMATCH: registered at the province office, ordered to 4701.
     moved = world.official(u4701, "เจ้าพนักงานปกครอง", "K2")
     account = world.account("unitmix.4701", moved, unit=u47)
@@ -257,7 +269,8 @@ def demo_world_build() -> dict[str, int]:
 
     issuing = {}
     orders: dict[tuple[str, str], AssignmentOrder] = {}
-    for number, _official, _role, unit, start, _end in world.lines:
+    for number, unit, start in [*((n, u, s) for n, _o, _r, u, s, _e in world.lines),
+                                *((n, u, s) for n, _i, _w, _r, u, _p, _l, s in world.lines_off_record)]:
         issuer = unit.parent if unit.kind == Unit.Kind.DISTRICT else unit
         issuing[(number, issuer.code)] = (issuer, start)
     for (number, _code), (issuer, start) in issuing.items():
@@ -278,6 +291,13 @@ def demo_world_build() -> dict[str, int]:
             order=saved_orders[(number, issuer.pk)], official=official, role=world.roles[role], unit=unit,
             position=official.position, level=official.level, effective_from=start, effective_to=end,
             confirmed_by=central, confirmed_at=confirmed_at,
+        ))
+    for number, national_id, written_name, role, unit, position, level, start in world.lines_off_record:
+        issuer = unit.parent if unit.kind == Unit.Kind.DISTRICT else unit
+        lines.append(OrderLine(
+            order=saved_orders[(number, issuer.pk)], official_id=national_id, written_name=written_name,
+            role=world.roles[role], unit=unit, position=world.positions[position], level=world.levels[level],
+            effective_from=start, confirmed_by=central, confirmed_at=confirmed_at,
         ))
     OrderLine.objects.bulk_create(lines, batch_size=500)
     UnitUserObjectPermission.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import LeaverReport, Level, Official, Position, Role, Unit, User
+from accounts.models import LeaverReport, Level, Position, Role, Unit, User
 from accounts.national_id import parse_national_id
 from accounts.thai import BE_OFFSET, parse_date, thai_digits_to_arabic
 
@@ -174,6 +174,10 @@ class OrderForm(forms.Form):
 
 class OrderLineForm(forms.Form):
     national_id = forms.CharField(label=_("เลขประจำตัวประชาชน"), max_length=17)
+    written_name = forms.CharField(
+        label=_("ชื่อ-นามสกุลตามคำสั่ง"), max_length=200, required=False,
+        help_text=_("ต้องกรอกเมื่อทะเบียนบุคคลยังไม่มีผู้นี้"),
+    )
     role = forms.ModelChoiceField(label=_("บทบาท"), queryset=Role.objects.all())
     unit = UnitChoiceField(label=_("หน่วยงาน"), queryset=Unit.objects.none())
     position = forms.ModelChoiceField(label=_("ตำแหน่งตามคำสั่ง"), queryset=Position.objects.all())
@@ -189,12 +193,9 @@ class OrderLineForm(forms.Form):
         # line at its unit and logs the refusal.
         self.fields["role"].widget.choices = [("", "---------"), *((role.pk, str(role)) for role in roles)]
 
-    def clean_national_id(self) -> Official:
-        digits = parse_national_id(self.cleaned_data["national_id"])
-        official = Official.objects.select_related("position", "level").filter(national_id=digits).first()
-        if official is None:
-            raise ValidationError(_("ไม่พบเลขประจำตัวประชาชนนี้ในทะเบียนบุคคล"))
-        return official
+    def clean_national_id(self) -> str:
+        # Only the checksum here: a person the HR record does not have yet is recorded as written (with a warning).
+        return parse_national_id(self.cleaned_data["national_id"])
 
     def clean(self):
         cleaned = super().clean()

@@ -118,6 +118,10 @@ def _preview_context(token: str, pending: dict, report: ImportReport, scope: Sco
         {"row": p.row, "column": p.column, "label": labels.get(p.column, ""), "message": p.message}
         for p in report.problems[:PREVIEW_ROWS]
     ]
+    warnings = [
+        {"row": w.row, "column": w.column, "label": labels.get(w.column, ""), "message": w.message}
+        for w in report.warnings[:PREVIEW_ROWS]
+    ]
     changes = [row for row in report.planned if row.action != Action.UNCHANGED]
     return {
         "token": token,
@@ -125,6 +129,8 @@ def _preview_context(token: str, pending: dict, report: ImportReport, scope: Sco
         "report": report,
         "problems": problems,
         "problems_hidden": max(0, len(report.problems) - PREVIEW_ROWS),
+        "warnings": warnings,
+        "warnings_hidden": max(0, len(report.warnings) - PREVIEW_ROWS),
         "changes": changes[:PREVIEW_ROWS],
         "changes_hidden": max(0, len(changes) - PREVIEW_ROWS),
         "scope": scope,

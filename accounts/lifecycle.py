@@ -26,7 +26,6 @@ from accounts.models import (
     ChangeRequest,
     LeaverReport,
     Level,
-    Official,
     OrderLine,
     Position,
     Role,
@@ -34,7 +33,9 @@ from accounts.models import (
     UnitUserObjectPermission,
     User,
 )
+from accounts.national_id import format_national_id, validate_national_id
 from accounts.rights import Scope, account_rights, today
+from accounts.selectors import people_on_record
 from accounts.services import (
     OUT_OF_SCOPE,
     REASON_REQUIRED,
@@ -73,7 +74,14 @@ CR_NEW_FLAGS = _(
 )
 ORDER_ALREADY_REVOKED = _("คำสั่งนี้ถูกยกเลิกแล้ว")
 ORDER_UNIT_OUT_OF_SCOPE = _("หน่วยงาน {unit} อยู่นอกขอบเขตที่ท่านบันทึกคำสั่งได้")
-ORDER_OFFICIAL_OUT_OF_SCOPE = _("รายการที่ {index}: ผู้ที่ระบุสังกัดหน่วยงานนอกขอบเขตของท่านตามทะเบียนบุคคล")
+ORDER_PERSON_NOT_ON_RECORD = _(
+    "รายการที่ {index}: ไม่พบเลขประจำตัวประชาชน {national_id} ในทะเบียนบุคคล{where} "
+    "จะบันทึกตามที่เขียนในคำสั่ง และเชื่อมกับทะเบียนบุคคลเมื่อมีข้อมูลของบุคคลนี้"
+)
+ORDER_PERSON_NEEDS_NAME = _(
+    "รายการที่ {index}: ไม่พบเลขประจำตัวประชาชน {national_id} ในทะเบียนบุคคล{where} กรุณากรอกชื่อ-นามสกุลตามคำสั่ง"
+)
+WITHIN_YOUR_SCOPE = _("ของหน่วยงานในขอบเขตของท่าน")
 ORDER_NAMES_SELF = _("รายการที่ {index}: ท่านบันทึกคำสั่งที่ระบุตนเองไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งบันทึก")
 ORDER_LINE_ABOVE_AUTHORITY = _("รายการที่ {index}: {reason}")
 ORDER_NOTHING_TO_CONFIRM = _("คำสั่งนี้ไม่มีรายการที่รอยืนยัน")
@@ -416,7 +424,7 @@ def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, i
     role above the actor's authority (accounts.rules.may_grant) is left for rights sync by an office that has it.
     Nobody moves their own account.
     """
-    line = OrderLine.objects.select_related("order", "official", "unit", "position", "level").get(pk=line.pk)
+    line = OrderLine.objects.select_related("order", "unit", "position", "level").get(pk=line.pk)
     account = _lock_account(account)
     # Both ends of the move: an office may not take an account away from an office it does not answer for.
     if not (scope.contains(line.unit) and scope.contains(account.registered_unit)):
@@ -424,7 +432,7 @@ def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, i
     rules.check_not_self(actor, str(MOVE_OWN), account=account, data={"order_line": line.pk})
     if not account.is_active:
         raise ValidationError(ACCOUNT_INACTIVE)
-    if line.official.national_id != account.official_id:
+    if line.official_id != account.official_id:
         raise ValidationError(MOVE_LINE_OTHER_PERSON)
     if not rules.order_line_in_force(line, today()):
         raise ValidationError(MOVE_LINE_NOT_IN_FORCE)
@@ -481,13 +489,27 @@ def locked_usernames() -> QuerySet:
 
 @dataclass(frozen=True)
 class OrderLineInput:
-    official: Official
+    national_id: str  # as written on the order (digits only); it need not be in the HR record
     role: Role
     unit: Unit
     position: Position
     level: Level
     effective_from: datetime.date
     effective_to: datetime.date | None = None
+    written_name: str = ""  # the person's name as written, needed when the HR record does not have them
+
+
+def order_people_not_on_record(*, lines: Sequence[OrderLineInput], scope: Scope) -> list[str]:
+    """A warning per line naming someone the HR record of `scope` does not have: the line is still recorded (the
+    written order is a fact whatever the HR record says) and the audit reports it. The form and the API show these
+    once the order is saved."""
+    on_record = people_on_record(national_ids={line.national_id for line in lines}, scope=scope)
+    where = "" if scope.national else str(WITHIN_YOUR_SCOPE)
+    return [
+        ORDER_PERSON_NOT_ON_RECORD.format(index=index, national_id=format_national_id(line.national_id), where=where)
+        for index, line in enumerate(lines, start=1)
+        if line.national_id not in on_record
+    ]
 
 
 @refusals_logged("accounts.order.refused", unit=lambda kw: kw["issuing_unit"])
@@ -506,8 +528,9 @@ def order_record(
 ) -> AssignmentOrder:
     """Record a written assignment order and its lines, pending confirmation by a second person (order_confirm).
 
-    `scope` is the actor's scope for recording orders: it must cover the issuing unit, every line's unit and the unit
-    of every official named (by the HR record), so an office cannot reach people of another office through an order.
+    `scope` is the actor's scope for recording orders: it must cover the issuing unit and every line's unit. A line
+    may name someone the HR record of the scope does not have (order_people_not_on_record): it is kept as written,
+    with the name typed in, and the audit reports it; the HR record of another office is never read or revealed.
     Each line's role must be one the actor may grant at its unit (accounts.rules.may_grant), and no line may name
     the actor. Rights follow only once the order is confirmed, and then through sync (explicit, logged).
     """
@@ -515,14 +538,11 @@ def order_record(
     for unit in {issuing_unit, *(line.unit for line in lines)}:
         if not scope.contains(unit):
             errors.append(ORDER_UNIT_OUT_OF_SCOPE.format(unit=unit.display_name))
-    for index, line in enumerate(lines, start=1):
-        if not scope.contains(line.official.unit):
-            errors.append(ORDER_OFFICIAL_OUT_OF_SCOPE.format(index=index))
     if errors:
         raise PermissionDenied(" ".join(sorted(errors)))
     refused, self_named = [], []
     for index, line in enumerate(lines, start=1):
-        if rules.is_self(actor, national_id=line.official.national_id):
+        if rules.is_self(actor, national_id=line.national_id):
             self_named.append(ORDER_NAMES_SELF.format(index=index))
         elif reason := rules.grant_refusal(scope, line.role, line.unit):
             refused.append(ORDER_LINE_ABOVE_AUTHORITY.format(index=index, reason=reason))
@@ -533,6 +553,15 @@ def order_record(
         )
     if not lines:
         raise ValidationError(ORDER_NO_LINES)
+    on_record = people_on_record(national_ids={line.national_id for line in lines}, scope=scope)
+    where = "" if scope.national else str(WITHIN_YOUR_SCOPE)
+    unnamed = [
+        ORDER_PERSON_NEEDS_NAME.format(index=index, national_id=format_national_id(line.national_id), where=where)
+        for index, line in enumerate(lines, start=1)
+        if line.national_id not in on_record and not line.written_name.strip()
+    ]
+    if unnamed:
+        raise ValidationError(unnamed)
     number = number.strip()
     if AssignmentOrder.objects.filter(issuing_unit=issuing_unit, number=number).exists():
         raise ValidationError(ORDER_DUPLICATE.format(number=number))
@@ -544,11 +573,13 @@ def order_record(
     order.save()
     rows = []
     for index, line in enumerate(lines, start=1):
-        row = OrderLine(order=order, official=line.official, role=line.role, unit=line.unit, position=line.position,
-                        level=line.level, effective_from=line.effective_from, effective_to=line.effective_to,
-                        recorded_by=actor)
+        row = OrderLine(order=order, official_id=line.national_id, written_name=line.written_name.strip(),
+                        role=line.role, unit=line.unit, position=line.position, level=line.level,
+                        effective_from=line.effective_from, effective_to=line.effective_to, recorded_by=actor)
         try:
-            row.full_clean(exclude=["order"])
+            # The person is checked as a national ID, not as a row of the HR record (which may not have them).
+            validate_national_id(line.national_id)
+            row.full_clean(exclude=["order", "official"])
         except ValidationError as exc:
             raise ValidationError([f"รายการที่ {index}: {message}" for message in exc.messages]) from None
         rows.append(row)
@@ -559,7 +590,8 @@ def order_record(
         data={
             "number": order.number, "order_date": order_date, "signer": order.signer, "pending_confirmation": True,
             "lines": [
-                {"national_id": line.official.national_id, "role": line.role.code, "unit": line.unit.code,
+                {"national_id": line.national_id, "written_name": line.written_name.strip(), "role": line.role.code,
+                 "unit": line.unit.code,
                  "position": line.position.name_th, "level": line.level.code, "from": line.effective_from,
                  "to": line.effective_to}
                 for line in lines
@@ -577,7 +609,7 @@ def order_confirm_refusal(
     recorders = [order.recorded_by, *(line.recorded_by for line in lines)]
     if any(rules.is_self(actor, account=recorder) for recorder in recorders if recorder is not None):
         return rules.AuthorityRefused(str(ORDER_RECORDER_CONFIRMS), rule=rules.RECORDER_CONFIRMS)
-    if any(rules.is_self(actor, national_id=line.official.national_id) for line in lines):
+    if any(rules.is_self(actor, national_id=line.official_id) for line in lines):
         return rules.AuthorityRefused(str(ORDER_CONFIRM_NAMES_SELF), rule=rules.SELF_DEALING)
     for index, line in enumerate(lines, start=1):
         reason = rules.grant_refusal(scope, line.role, line.unit)
@@ -606,7 +638,7 @@ def order_confirm(*, order: AssignmentOrder, actor: User, scope: Scope, ip_addre
         raise ValidationError(ORDER_ALREADY_REVOKED)
     lines = list(
         order.lines.select_for_update(of=("self",)).filter(confirmed_at__isnull=True)
-        .select_related("official", "role", "unit", "recorded_by").order_by("pk")
+        .select_related("role", "unit", "recorded_by").order_by("pk")
     )
     if not lines:
         raise ValidationError(ORDER_NOTHING_TO_CONFIRM)
@@ -622,7 +654,7 @@ def order_confirm(*, order: AssignmentOrder, actor: User, scope: Scope, ip_addre
         data={
             "number": order.number,
             "recorded_by": sorted({line.recorded_by.username for line in lines if line.recorded_by}),
-            "lines": [f"{line.official.national_id} {line.role.code}@{line.unit.code}" for line in lines],
+            "lines": [f"{line.official_id} {line.role.code}@{line.unit.code}" for line in lines],
         },
     )
     return len(lines)

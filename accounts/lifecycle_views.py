@@ -36,7 +36,7 @@ from accounts.models import AssignmentOrder, ChangeRequest, LeaverReport, Offici
 from accounts.rights import Scope, cached_account_rights, today
 from accounts.rights_sync import rights_apply, rights_plan
 from accounts.rules import order_line_in_force
-from accounts.selectors import account_with_registry, orders_awaiting_confirmation
+from accounts.selectors import account_with_registry, orders_awaiting_confirmation, people_on_record
 from accounts.services import account_unlock
 from accounts.signals import client_ip
 
@@ -191,7 +191,7 @@ class ChangeRequestDetailView(TemplateView):
         lines = []
         if account.official_id:
             lines = list(
-                OrderLine.objects.in_force(today()).filter(official__national_id=account.official_id)
+                OrderLine.objects.in_force(today()).filter(official_id=account.official_id)
                 .select_related("order__issuing_unit", "role", "unit", "position", "level").latest_first()
             )
         cited = [line for line in lines if line.order.number == change_request.order_number]
@@ -441,8 +441,9 @@ class OrderCreateView(MenuRequiredMixin, TemplateView):
         if form.is_valid() and formset.is_valid():
             lines = [
                 lifecycle.OrderLineInput(
-                    official=row["national_id"], role=row["role"], unit=row["unit"], position=row["position"],
-                    level=row["level"], effective_from=row["effective_from"], effective_to=row.get("effective_to"),
+                    national_id=row["national_id"], written_name=row.get("written_name", ""), role=row["role"],
+                    unit=row["unit"], position=row["position"], level=row["level"],
+                    effective_from=row["effective_from"], effective_to=row.get("effective_to"),
                 )
                 for row in formset.cleaned_data
                 if row and not row.get("DELETE")
@@ -460,6 +461,8 @@ class OrderCreateView(MenuRequiredMixin, TemplateView):
                 messages.success(request, _("บันทึกคำสั่งที่ %(number)s แล้ว รอผู้มีอำนาจอีกคนหนึ่งยืนยัน "
                                             "คำสั่งจึงจะให้สิทธิ์ได้เมื่อปรับสิทธิ์ตามคำสั่ง")
                                  % {"number": order.number})
+                for warning in lifecycle.order_people_not_on_record(lines=lines, scope=self.scope):
+                    messages.warning(request, warning)
                 return redirect("accounts:order-detail", pk=order.pk)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
@@ -473,24 +476,28 @@ class OrderDetailView(MenuRequiredMixin, TemplateView):
             self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit").select_related("issuing_unit", "recorded_by"),
             pk=self.kwargs["pk"],
         )
-        lines = list(order.lines.select_related("official", "role", "unit", "position", "level", "recorded_by",
+        lines = list(order.lines.select_related("role", "unit", "position", "level", "recorded_by",
                                                 "confirmed_by").order_by("pk"))
         on = today()
+        # The HR record of the people named, only where it lies in the viewer's scope: for anyone else the page shows
+        # the name as written on the order.
+        on_record = people_on_record(national_ids={line.official_id for line in lines}, scope=self.scope)
         # Accounts of the people named, registered elsewhere: a transfer can move them here under this order.
         accounts = {}
         # Only accounts in the viewer's scope are shown: the order may name people registered elsewhere.
         for account in self.scope.filter(User.objects.filter(
-            is_active=True, official_id__in={line.official.national_id for line in lines}
+            is_active=True, official_id__in={line.official_id for line in lines}
         ), "registered_unit").select_related("registered_unit"):
             accounts.setdefault(account.official_id, []).append(account)
         rows = []
         for line in lines:
             movable = [
-                a for a in accounts.get(line.official.national_id, [])
+                a for a in accounts.get(line.official_id, [])
                 if a.registered_unit_id != line.unit_id and order_line_in_force(line, on)
                 and self.scope.contains(line.unit)
             ]
-            rows.append({"line": line, "movable": movable, "in_force": order_line_in_force(line, on)})
+            rows.append({"line": line, "movable": movable, "in_force": order_line_in_force(line, on),
+                         "person": on_record.get(line.official_id)})
         pending = [line for line in lines if not line.is_confirmed] if order.revoked_at is None else []
         refusal = (
             lifecycle.order_confirm_refusal(order=order, lines=pending, actor=self.request.user, scope=self.scope)
@@ -549,11 +556,11 @@ class AccountMoveView(MenuRequiredMixin, View):
 
     def post(self, request, line_pk: int):
         line = get_object_or_404(
-            self.scope.filter(OrderLine.objects.all(), "unit").select_related("order", "official"), pk=line_pk
+            self.scope.filter(OrderLine.objects.all(), "unit").select_related("order"), pk=line_pk
         )
         # The account must be in the caller's scope too: 404 for one registered at an office they do not answer for.
         account = get_object_or_404(
-            self.accounts_in_scope(), pk=request.POST.get("account") or 0, official_id=line.official.national_id
+            self.accounts_in_scope(), pk=request.POST.get("account") or 0, official_id=line.official_id
         )
         try:
             lifecycle.account_move(account=account, line=line, actor=request.user, scope=self.scope,

@@ -386,7 +386,22 @@ class OrderLineQuerySet(models.QuerySet):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(AssignmentOrder, verbose_name=_("คำสั่ง"), on_delete=models.PROTECT, related_name="lines")
-    official = models.ForeignKey(Official, verbose_name=_("ข้าราชการ"), on_delete=models.PROTECT, related_name="order_lines")
+    # The person as the written order names them. The order is a legal fact whatever the HR record says, so the line
+    # keeps the national ID itself (as User.official does, without a database constraint): it reaches the HR record
+    # when the ID is there, and reaches it by itself when the HR record arrives later. Never null (a check below);
+    # nullable only so that joins to the HR record are outer joins.
+    official = models.ForeignKey(
+        Official,
+        verbose_name=_("เลขประจำตัวประชาชน"),
+        to_field="national_id",
+        db_column="national_id",
+        db_constraint=False,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="order_lines",
+        validators=[validate_national_id],
+    )
+    written_name = models.CharField(_("ชื่อ-นามสกุลตามคำสั่ง"), max_length=200, blank=True)
     role = models.ForeignKey(Role, verbose_name=_("บทบาท"), on_delete=models.PROTECT, related_name="order_lines")
     unit = models.ForeignKey(Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="order_lines")
     position = models.ForeignKey(Position, verbose_name=_("ตำแหน่ง"), on_delete=models.PROTECT, related_name="+")
@@ -414,9 +429,10 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
                 name="order_line_valid_range",
-            )
+            ),
+            models.CheckConstraint(condition=Q(official__isnull=False), name="order_line_names_a_person"),
         ]
-        indexes = [models.Index(fields=["official", "effective_from"])]
+        indexes = [models.Index(fields=["official", "effective_from"], name="orderline_person_from_idx")]
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.official_id} {self.role_id}"
@@ -424,6 +440,18 @@ class OrderLine(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def national_id(self) -> str:
+        return self.official_id
+
+    @property
+    def hr_record(self) -> Official | None:
+        """The HR record of the person named, or None when the national ID is not (yet) in it."""
+        try:
+            return self.official
+        except Official.DoesNotExist:
+            return None
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -212,7 +212,7 @@ _HELD = (
 _LATEST_LINE_IN_FORCE = (
     f'SELECT line.* FROM "{OrderLine._meta.db_table}" line '
     f'INNER JOIN "{AssignmentOrder._meta.db_table}" ord ON ord."id" = line."order_id" '
-    'WHERE line."official_id" = %s AND line."role_id" = %s AND line."unit_id" = %s AND line."effective_from" <= %s '
+    'WHERE line."national_id" = %s AND line."role_id" = %s AND line."unit_id" = %s AND line."effective_from" <= %s '
     'AND (line."effective_to" IS NULL OR line."effective_to" >= %s) AND line."confirmed_at" IS NOT NULL '
     'AND ord."revoked_at" IS NULL '
     'ORDER BY line."effective_from" DESC, ord."order_date" DESC, ord."number_year" DESC, ord."number_serial" DESC, '
@@ -240,7 +240,7 @@ def account_right_at(user: User, role_code: str, unit: Unit, *, on: datetime.dat
     lines, policies = [], {}
     if official is not None:
         day = connection.ops.adapt_datefield_value(on)
-        lines = list(OrderLine.objects.raw(_LATEST_LINE_IN_FORCE, [official.pk, role.pk, unit.pk, day, day]))
+        lines = list(OrderLine.objects.raw(_LATEST_LINE_IN_FORCE, [official.national_id, role.pk, unit.pk, day, day]))
         for line in lines:
             line.role, line.unit = role, unit  # the ones asked about
         if lines:

@@ -81,12 +81,12 @@ def rights_plan(
     lines: dict[str, dict[tuple[int, int], OrderLine]] = defaultdict(dict)
     for line in (
         OrderLine.objects.in_force(on)
-        .filter(official__national_id__in=accounts.filter(official__isnull=False).values("official_id"))
-        .select_related("order", "official", "unit")
+        .filter(official_id__in=accounts.filter(official__isnull=False).values("official_id"))
+        .select_related("order", "unit")
         .latest_first()
     ):
         units_by_id[line.unit_id] = line.unit
-        lines[line.official.national_id].setdefault((line.role_id, line.unit_id), line)  # latest first wins
+        lines[line.official_id].setdefault((line.role_id, line.unit_id), line)  # latest first wins
 
     policies = policies_in_force(on=on)
     changes: list[RightChange] = []

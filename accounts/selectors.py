@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import AssignmentOrder, OrderLine, User
+from accounts.models import AssignmentOrder, Official, OrderLine, User
 from accounts.rights import Scope
 
 
@@ -20,7 +20,7 @@ def order_lines_for_account(*, account: User) -> QuerySet[OrderLine]:
     if not account.official_id:
         return OrderLine.objects.none()
     return (
-        OrderLine.objects.filter(official__national_id=account.official_id)
+        OrderLine.objects.filter(official_id=account.official_id)
         .select_related("order__issuing_unit", "role", "unit", "position", "level")
         .latest_first()
     )
@@ -31,10 +31,23 @@ def orders_awaiting_confirmation(*, scope: Scope, viewer: User) -> QuerySet[Assi
     recorded by them and naming nobody of theirs (accounts.lifecycle.order_confirm_refusal decides in full, line by
     line, on the order's page). The navigation badge counts these."""
     pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
-    own = pending.filter(Q(recorded_by=viewer) | Q(official__national_id=viewer.official_id or ""))
+    own = pending.filter(Q(recorded_by=viewer) | Q(official_id=viewer.official_id or ""))
     return (
         scope.filter(AssignmentOrder.objects.filter(revoked_at__isnull=True), "issuing_unit")
         .exclude(recorded_by=viewer)
         .filter(Exists(pending))
         .exclude(Exists(own))
     )
+
+
+def people_on_record(*, national_ids, scope: Scope) -> dict[str, Official]:
+    """The HR records, by national ID, of those of `national_ids` whose HR unit lies in `scope`.
+
+    An ID missing from the result is, for the caller, not in the HR record: whether it is unknown to the whole
+    country or belongs to someone of another office is not the caller's to know (README "Orders and the HR record").
+    """
+    ids = {national_id for national_id in national_ids if national_id}
+    if not ids:
+        return {}
+    officials = scope.filter(Official.objects.filter(national_id__in=ids), "unit")
+    return {official.national_id: official for official in officials.select_related("unit", "position", "level")}

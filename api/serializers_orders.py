@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework import serializers
 
-from accounts.models import Level, Official, Position, Role, Unit
+from accounts.models import Level, Position, Role, Unit
 from accounts.national_id import parse_national_id
 from api.serializers import ThaiDateField
 
 
 class OrderLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    national_id = serializers.CharField(source="official.national_id", read_only=True)
+    national_id = serializers.CharField(source="official_id", read_only=True)
+    written_name = serializers.CharField(read_only=True, help_text="ชื่อ-นามสกุลตามที่เขียนในคำสั่ง")
     role = serializers.CharField(source="role.code", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
     position = serializers.CharField(source="position.name_th", read_only=True)
@@ -40,6 +42,13 @@ class OrderSerializer(serializers.Serializer):
         return order.revoked_at is None and any(line.confirmed_at is None for line in order.lines.all())
 
 
+class OrderRecordedSerializer(OrderSerializer):
+    warnings = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="รายการที่ระบุผู้ที่ทะเบียนบุคคล (ในขอบเขตของท่าน) ยังไม่มี: บันทึกตามที่เขียนในคำสั่งแล้ว",
+    )
+
+
 def _unit(code: str) -> Unit:
     unit = Unit.objects.exclude(kind=Unit.Kind.DEPARTMENT).filter(code=code.strip()).first()
     if unit is None:
@@ -48,7 +57,14 @@ def _unit(code: str) -> Unit:
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    national_id = serializers.CharField(max_length=17, help_text="เลขประจำตัวประชาชน 13 หลักของผู้ได้รับมอบหมาย")
+    national_id = serializers.CharField(
+        max_length=17, help_text="เลขประจำตัวประชาชน 13 หลักของผู้ได้รับมอบหมาย (ทะเบียนบุคคลยังไม่มีก็บันทึกได้ "
+                                 "โดยกรอก written_name และได้คำเตือนกลับใน warnings)",
+    )
+    written_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="",
+        help_text="ชื่อ-นามสกุลตามคำสั่ง ต้องกรอกเมื่อทะเบียนบุคคลยังไม่มีผู้นี้",
+    )
     role = serializers.CharField(max_length=50, help_text="รหัสบทบาท เช่น ISV_FEE_RECEIPT")
     unit = serializers.CharField(max_length=32, help_text="รหัสหน่วยงานที่มอบหมาย")
     position = serializers.CharField(max_length=100, help_text="ชื่อตำแหน่งภาษาไทยตามคำสั่ง")
@@ -56,15 +72,12 @@ class OrderLineInputSerializer(serializers.Serializer):
     effective_from = ThaiDateField()
     effective_to = ThaiDateField(required=False, allow_null=True, default=None)
 
-    def validate_national_id(self, value: str) -> Official:
+    def validate_national_id(self, value: str) -> str:
+        # Only the checksum: someone the HR record does not have yet is recorded as written, with a warning.
         try:
-            digits = parse_national_id(value)
-        except Exception as exc:  # django ValidationError: its Thai message
-            raise serializers.ValidationError(getattr(exc, "messages", [str(exc)])) from None
-        official = Official.objects.select_related("unit").filter(national_id=digits).first()
-        if official is None:
-            raise serializers.ValidationError("ไม่พบเลขประจำตัวประชาชนนี้ในทะเบียนบุคคล")
-        return official
+            return parse_national_id(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
     def validate_role(self, code: str) -> Role:
         role = Role.objects.filter(code=code.strip()).first()

@@ -46,6 +46,8 @@ class ImportReportSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     counts = ImportCountsSerializer()
     problems = RowProblemSerializer(many=True)
+    warnings = RowProblemSerializer(many=True, help_text="แถวที่นำเข้าได้แต่ควรรู้ เช่น ผู้ที่ทะเบียนบุคคลยังไม่มี")
+    warned_rows = serializers.IntegerField(help_text="จำนวนแถวที่มีคำเตือน")
     event_seq = serializers.IntegerField(allow_null=True, help_text="ลำดับในบันทึกเหตุการณ์ของการนำเข้านี้")
 
 
@@ -54,6 +56,7 @@ class ImportRejectedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
     problems = RowProblemSerializer(many=True, required=False)
+    warnings = RowProblemSerializer(many=True, required=False)
 
     class Meta:
         ref_name = "ImportRejected"
@@ -69,6 +72,8 @@ def _report_data(report) -> dict:
         "rows": report.rows,
         "counts": {name: report.counts.get(name, 0) for name in (Action.CREATE, Action.UPDATE, Action.UNCHANGED)},
         "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in report.problems],
+        "warnings": [{"row": w.row, "column": w.column, "message": w.message} for w in report.warnings],
+        "warned_rows": report.warned_rows,
         "event_seq": report.event_seq,
     }
 
@@ -124,6 +129,7 @@ class RegistryImportView(GenericAPIView):
                     "code": "IMPORT_REJECTED",
                     "detail": f"{report.bad_rows:,} แถวมีปัญหา ไม่ได้นำเข้าข้อมูลใด ๆ",
                     "problems": data["problems"],
+                    "warnings": data["warnings"],
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )

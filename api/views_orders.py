@@ -17,15 +17,19 @@ from accounts.signals import client_ip
 from api.exceptions import Conflict, OutOfScope
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
-from api.serializers_orders import OrderQuerySerializer, OrderRecordSerializer, OrderSerializer
+from api.serializers_orders import (
+    OrderQuerySerializer,
+    OrderRecordedSerializer,
+    OrderRecordSerializer,
+    OrderSerializer,
+)
 
 ORDER_TAGS = ["คำสั่งมอบหมาย"]
 MENU = "menu_record_orders"
 
 
 def _orders(scope):
-    lines = OrderLine.objects.select_related("official", "role", "unit", "position", "level", "recorded_by",
-                                             "confirmed_by")
+    lines = OrderLine.objects.select_related("role", "unit", "position", "level", "recorded_by", "confirmed_by")
     return (
         scope.filter(AssignmentOrder.objects.all(), "issuing_unit")
         .select_related("issuing_unit", "recorded_by")
@@ -64,25 +68,28 @@ class OrderListCreateView(GenericAPIView):
         description="บทบาทที่ผู้บันทึกไม่มีอำนาจให้ และรายการที่ระบุตัวผู้บันทึกเอง ถูกปฏิเสธ (403 GRANT_ABOVE_AUTHORITY, "
                     "SELF_DEALING) และบันทึกการปฏิเสธไว้",
         request=OrderRecordSerializer,
-        responses={201: OrderSerializer},
+        responses={201: OrderRecordedSerializer},
     )
     def post(self, request):
         scope = menu_scope(request, MENU)
         form = OrderRecordSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        lines = [
+            lifecycle.OrderLineInput(
+                national_id=line["national_id"], written_name=line["written_name"], role=line["role"],
+                unit=line["unit"], position=line["position"], level=line["level"],
+                effective_from=line["effective_from"], effective_to=line["effective_to"],
+            )
+            for line in data["lines"]
+        ]
         order = lifecycle.order_record(
             number=data["number"], order_date=data["order_date"], issuing_unit=data["issuing_unit"],
-            signer=data["signer"], actor=request.user, scope=scope, ip_address=client_ip(request),
-            lines=[
-                lifecycle.OrderLineInput(
-                    official=line["national_id"], role=line["role"], unit=line["unit"], position=line["position"],
-                    level=line["level"], effective_from=line["effective_from"], effective_to=line["effective_to"],
-                )
-                for line in data["lines"]
-            ],
+            signer=data["signer"], actor=request.user, scope=scope, ip_address=client_ip(request), lines=lines,
         )
-        return Response(OrderSerializer(_orders(scope).get(pk=order.pk)).data, status=status.HTTP_201_CREATED)
+        recorded = _orders(scope).get(pk=order.pk)
+        recorded.warnings = lifecycle.order_people_not_on_record(lines=lines, scope=scope)
+        return Response(OrderRecordedSerializer(recorded).data, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailView(GenericAPIView):

@@ -65,7 +65,13 @@ FLAG_LABELS = {
 }
 
 
-def _texts_unknown_person(username: str) -> tuple[str, str]:
+def _texts_unknown_person(username: str, named_by_order: bool = False) -> tuple[str, str]:
+    if named_by_order:
+        return (
+            f"เลขประจำตัวประชาชนของบัญชี {username} ไม่พบในทะเบียนบุคคล แต่มีคำสั่งมอบหมายที่มีผลระบุเลขนี้",
+            "แจ้งงานทะเบียนประวัติให้เพิ่มบุคคลนี้ในทะเบียนบุคคล (นำเข้าแฟ้ม officials) "
+            "สิทธิ์ตามคำสั่งจะให้ได้เมื่อตรวจคุณสมบัติกับทะเบียนบุคคลได้แล้ว",
+        )
     return (
         f"เลขประจำตัวประชาชนของบัญชี {username} ไม่พบในทะเบียนบุคคล",
         "ตรวจสอบเลขประจำตัวประชาชนกับทะเบียนประวัติ หากไม่ใช่บุคลากรของหน่วยงาน ให้รายงานเพื่อระงับการใช้งาน",
@@ -301,9 +307,11 @@ class _Context:
         }
         # Filtered by the ids just read rather than by a subquery of the accounts: on fresh (unanalysed) tables
         # PostgreSQL planned nested subqueries badly enough to take minutes.
+        # By the accounts' national IDs, not their HR records: an order line names a person by the ID whether or not
+        # the HR record has them, and an account unknown to it is judged against its lines like any other.
         line_rows = _in_batches(
             OrderLine.objects.in_force(as_of).order_by().values_list(*LINE_COLUMNS),
-            "official_id", [official.pk for official in officials.values()],
+            "official_id", sorted({account.official_id for account in self.accounts if account.official_id}),
         )
         held_rows = _in_batches(
             UnitUserObjectPermission.objects.filter(permission__role__isnull=False).values_list(
@@ -340,8 +348,7 @@ class _Context:
         self.accounts.sort(key=lambda a: (a.registered_unit is None, a.registered_unit.code if a.registered_unit else "",
                                           a.username))
         self.officials = officials  # by national ID
-        self.officials_by_id = {official.id: official for official in officials.values()}
-        self.lines: dict[int, list[tuple]] = defaultdict(list)  # by official id, latest first
+        self.lines: dict[str, list[tuple]] = defaultdict(list)  # by national ID, latest first
         for row in sorted(line_rows, key=_line_precedence, reverse=True):
             self.lines[row[L_OFFICIAL]].append(row)
         self.held: dict[int, list[tuple[Role, Unit]]] = defaultdict(list)
@@ -367,7 +374,7 @@ class _Context:
             )[0]
         line = _instances(OrderLine, LINE_FIELD_COLUMNS, [row[:len(LINE_FIELD_COLUMNS)]], db=self.db)[0]
         ref = self.ref
-        _attach(line, order=order, official=self.officials_by_id[row[L_OFFICIAL]], role=ref.roles[row[L_ROLE]],
+        _attach(line, order=order, official=self.officials.get(row[L_OFFICIAL]), role=ref.roles[row[L_ROLE]],
                 unit=ref.units[row[L_UNIT]], position=ref.positions[row[L_POSITION]], level=ref.levels[row[L_LEVEL]])
         return line
 
@@ -404,7 +411,7 @@ def _flags_for(account: User, official: Official | None, line_rows: list[tuple],
     as_of, ref = ctx.as_of, ctx.ref
     flags: list[Flag] = []
     if official is None:
-        flags.append(Flag(UNKNOWN_PERSON, (account.username,)))
+        flags.append(Flag(UNKNOWN_PERSON, (account.username, bool(line_rows))))
     if not line_rows:
         flags.append(Flag(NO_ORDER, (as_of,)))
     else:
@@ -463,7 +470,7 @@ def _audit(accounts_qs, *, as_of: datetime.date, scope: Scope | None) -> list[Ac
     no_rows: list = []
     for account in ctx.accounts:
         official = ctx.officials.get(account.official_id)
-        line_rows = ctx.lines.get(official.id, no_rows) if official is not None else no_rows
+        line_rows = ctx.lines.get(account.official_id, no_rows) if account.official_id else no_rows
         audit = AccountAudit(account=account, held=ctx.held.get(account.id, no_rows), line_rows=line_rows, ctx=ctx)
         audit.flags = _flags_for(account, official, line_rows, audit.held, ctx)
         audits.append(audit)

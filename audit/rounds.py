@@ -389,8 +389,8 @@ def reviewers_of(units: list[Unit], *, on: datetime.date) -> dict[int, list[User
     )
     national_ids = {row.user.official_id for row in held if row.user.official_id}
     granted = set(
-        OrderLine.objects.in_force(on).filter(official__national_id__in=national_ids, role__in=role_ids)
-        .values_list("official__national_id", "role_id", "unit_id")
+        OrderLine.objects.in_force(on).filter(official_id__in=national_ids, role__in=role_ids)
+        .values_list("official_id", "role_id", "unit_id")
     )
     policies = policies_in_force(on=on, role_ids=role_ids)
     result: dict[int, list[User]] = defaultdict(list)

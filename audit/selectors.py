@@ -11,16 +11,17 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrderLine, Unit, User
+from accounts.models import Official, OrderLine, Unit, User
 from accounts.national_id import format_national_id, mask_national_id, normalize_national_id
 from accounts.rights import Scope
 from accounts.rules import order_line_in_force
 from accounts.selectors import order_lines_for_account
 from accounts.templatetags.thai import be_datetime
+from accounts.thai import format_be_date
 from audit.engine import FLAG_CODES, FLAG_LABELS, AccountAudit, audit_accounts
 
 # Filter values beside the flag codes: every account with at least one flag, and every account with none.
@@ -394,3 +395,48 @@ def account_order_lines(*, account: User, as_of: datetime.date) -> list[OrderLin
     for line in result:
         line.in_force_on_as_of = order_line_in_force(line, as_of)
     return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# People named by orders whom the office has on neither record
+
+
+def people_without_record(
+    *, unit: Unit, viewer_scope: Scope, as_of: datetime.date, below: bool = False
+) -> list[OrderLine]:
+    """In-force order lines at `unit` (and the units below it when `below`) naming someone with no HR record and no active account in
+    `viewer_scope`: people ordered to work here of whom the office knows nothing else (newcomers the HR record has
+    not caught up with, or a mistyped ID). Relative to the viewer's scope, so the list never tells whether a
+    national ID is on the record of another office. One query, ordered by unit, order and line.
+    """
+    on_record = viewer_scope.filter(Official.objects.filter(national_id=OuterRef("official_id")), "unit")
+    has_account = viewer_scope.filter(
+        User.objects.filter(official_id=OuterRef("official_id"), is_active=True), "registered_unit"
+    )
+    lines = OrderLine.objects.in_force(as_of)
+    lines = Scope(roots=[unit]).filter(lines, "unit") if below else lines.filter(unit=unit)
+    return list(
+        lines
+        .exclude(Exists(on_record))
+        .exclude(Exists(has_account))
+        .select_related("order__issuing_unit", "role", "unit", "position", "level")
+        .order_by("unit__path", "order__order_date", "order_id", "pk")
+    )
+
+
+def people_without_record_export_rows(lines: list[OrderLine], *, masked: bool) -> tuple[list[str], list[list]]:
+    header = [gettext(name) for name in (
+        "รหัสหน่วยงาน", "หน่วยงาน", "เลขประจำตัวประชาชน", "ชื่อ-นามสกุลตามคำสั่ง", "บทบาท", "ตำแหน่งตามคำสั่ง",
+        "ระดับตามคำสั่ง", "เลขที่คำสั่ง", "ลงวันที่", "มีผลตั้งแต่", "มีผลถึง",
+    )]
+    rows = [
+        [
+            line.unit.code, line.unit.display_name,
+            mask_national_id(line.official_id) if masked else format_national_id(line.official_id),
+            line.written_name, line.role.name_th, line.position.name_th, line.level.name_th, line.order.number,
+            format_be_date(line.order.order_date), format_be_date(line.effective_from),
+            format_be_date(line.effective_to) if line.effective_to else "",
+        ]
+        for line in lines
+    ]
+    return header, rows

@@ -9,6 +9,8 @@ urlpatterns = [
     path("units/<str:unit_code>/accounts/", views.AccountListView.as_view(), name="account-list"),
     path("units/<str:unit_code>/accounts/export/<str:fmt>/", views.AccountListExportView.as_view(),
          name="account-list-export"),
+    path("units/<str:unit_code>/people-without-record/export/<str:fmt>/", views.PeopleWithoutRecordExportView.as_view(),
+         name="people-without-record-export"),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
     path("provinces/<str:province_code>/", views.ProvinceSummaryView.as_view(), name="province-summary"),
     path("provinces/<str:province_code>/export/<str:fmt>/", views.ProvinceSummaryExportView.as_view(),

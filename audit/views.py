@@ -37,6 +37,8 @@ from audit.selectors import (
     national_summary,
     office_accounts,
     office_accounts_export_rows,
+    people_without_record,
+    people_without_record_export_rows,
     province_summary,
     shown_national_id,
     summary_export_rows,
@@ -151,10 +153,11 @@ class AccountListView(_OfficeAccountsMixin, TemplateView):
             }
             for audit in page_obj.object_list
         ]
+        without_record = people_without_record(unit=office.unit, viewer_scope=self.scope, as_of=self.as_of)
         return super().get_context_data(
             unit=office.unit, office=office, form=self.form, as_of=self.as_of, page_obj=page_obj, rows=rows,
             filtered=bool(filters["flag"] or filters["query"]), breadcrumbs=self.breadcrumbs(office.unit),
-            **kwargs,
+            without_record=without_record, without_record_below=False, masked=self.masked, **kwargs,
         )
 
 
@@ -166,6 +169,21 @@ class AccountListExportView(_OfficeAccountsMixin, View):
         self.record_export(report="account_list", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=office.unit,
                            filters={"flag": filters["flag"], "searched": bool(filters["query"])})
         return export_response(fmt, f"audit-{office.unit.code}-{self.as_of.isoformat()}", header, rows)
+
+
+class PeopleWithoutRecordExportView(ReviewMixin, View):
+    """People named by the office's in-force orders with no HR record and no account (audit.selectors)."""
+
+    def get(self, request, unit_code: str, fmt: str):
+        _check_format(fmt)
+        unit = self.unit_in_scope(unit_code)
+        as_of = AsOfForm(request.GET).as_of_date
+        below = request.GET.get("below") == "1"
+        lines = people_without_record(unit=unit, viewer_scope=self.scope, as_of=as_of, below=below)
+        header, rows = people_without_record_export_rows(lines, masked=self.masked)
+        self.record_export(report="people_without_record", fmt=fmt, as_of=as_of, rows=len(rows), unit=unit,
+                           filters={"below": below})
+        return export_response(fmt, f"orders-without-record-{unit.code}-{as_of.isoformat()}", header, rows)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -223,9 +241,12 @@ class ProvinceSummaryView(_ProvinceMixin, TemplateView):
 
     def get_context_data(self, province_code: str, **kwargs):
         summary = self.summary(province_code)
+        without_record = people_without_record(unit=self.province, viewer_scope=self.scope, as_of=self.as_of,
+                                               below=True)
         return super().get_context_data(
             province=self.province, unit=self.province, summary=summary, form=self.form, as_of=self.as_of,
-            breadcrumbs=self.breadcrumbs(None), **kwargs,
+            breadcrumbs=self.breadcrumbs(None), without_record=without_record, without_record_below=True,
+            masked=self.masked, **kwargs,
         )
 
 

@@ -365,6 +365,8 @@ def write_files(plan: Plan, directory: Path) -> dict[str, Path]:
 
     def orders(year: tuple, current: bool):
         order_date, effective_from, year_be = year
+        if not current:
+            yield from off_record_lines(order_date, effective_from, year_be)
         for p in plan.people:
             issuer = province_codes[p.unit.pk]
             number = f"{order_index[p.unit.pk]}/{year_be}"
@@ -400,6 +402,26 @@ def write_files(plan: Plan, directory: Path) -> dict[str, Path]:
                     effective_from.isoformat(),
                     "",
                 ]
+
+    def off_record_lines(order_date: datetime.date, effective_from: datetime.date, year_be: int):
+        """About 1% of the order lines name people the HR record does not have: the stray accounts (every other
+        one), and as many newcomers with no account. Imported with warnings, judged by the audit."""
+        strays = max(1, len(plan.people) // 100)
+        for index in range(1, strays + 1):
+            stray = index % 2 == 0
+            unit = units[index % len(units)]
+            yield [
+                f"{order_index[unit.pk]}/{year_be}",
+                order_date.isoformat(),
+                province_codes[unit.pk],
+                national_id("7", index) if stray else national_id("8", index),
+                "ISV_USER",
+                unit.code,
+                "พนักงานปกครอง",
+                "O2",
+                effective_from.isoformat(),
+                "",
+            ]
 
     directory.mkdir(parents=True, exist_ok=True)
     files = {

@@ -39,6 +39,7 @@ class ImportResult:
     label: str
     rows: int
     seconds: float
+    warned_rows: int = 0  # rows imported with a warning (people the HR record does not have)
 
     @property
     def rows_per_second(self) -> float:
@@ -56,7 +57,7 @@ def measure_import(label: str, kind: str, path: Path) -> ImportResult:
     if not report.ok or not report.imported:
         lines = "\n".join(report.problem_lines()[:10])
         raise RuntimeError(f"the generated {label} file was refused by the importer:\n{lines}")
-    return ImportResult(label=label, rows=report.rows, seconds=seconds)
+    return ImportResult(label=label, rows=report.rows, seconds=seconds, warned_rows=report.warned_rows)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def _official_and_account(username: str, *, unit: Unit, registered_at: Unit, ser
 
 def _line(official: Official, role: str, unit: Unit, start: datetime.date) -> lifecycle.OrderLineInput:
     return lifecycle.OrderLineInput(
-        official=official, role=Role.objects.get(code=role), unit=unit, position=official.position,
+        national_id=official.national_id, role=Role.objects.get(code=role), unit=unit, position=official.position,
         level=official.level, effective_from=start,
     )
 

@@ -237,6 +237,8 @@ ROUTES: dict[str, Route] = {
     "audit:review": Route(REVIEWERS, status=302, note="sends each reviewer to the report of their scope"),
     "audit:account-list": Route(REVIEWERS, args=at(lambda w, code: {"unit_code": code})),
     "audit:account-list-export": Route(REVIEWERS, args=at(lambda w, code: {"unit_code": code, "fmt": "csv"})),
+    "audit:people-without-record-export": Route(
+        REVIEWERS, args=at(lambda w, code: {"unit_code": code, "fmt": "xlsx"})),
     "audit:account-detail": Route(REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).account.pk})),
     "audit:province-summary": Route(PROVINCE_UP, args=at(lambda w, code: {"province_code": code[:2]})),
     "audit:province-summary-export": Route(

@@ -128,6 +128,8 @@ def _import(*, kind, source, filename, actor, scope, dry_run, progress, origin, 
                     "created": report.counts[Action.CREATE],
                     "updated": report.counts[Action.UPDATE],
                     "unchanged": report.counts[Action.UNCHANGED],
+                    "warnings": [{"row": w.row, "column": w.column, "message": w.message} for w in report.warnings[:100]],
+                    "warned_rows": report.warned_rows,
                     **importer.event_data(),
                 },
             )
@@ -174,10 +176,11 @@ def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | 
             if report.rows == 0:
                 importer.problem(last_row + 1, "-", _("ไฟล์ไม่มีแถวข้อมูล"))
     if importer.problems and not importer.records:
-        report.problems = _sorted(importer)
+        report.problems = _sorted(importer, importer.problems)
         return importer
     importer.check()
-    report.problems = _sorted(importer)
+    report.problems = _sorted(importer, importer.problems)
+    report.warnings = _sorted(importer, importer.warnings)
     if report.ok:
         importer.plan()
         report.planned = importer.planned
@@ -185,10 +188,10 @@ def _check(kind: str, source: BinaryIO, report: ImportReport, *, scope: Scope | 
     return importer
 
 
-def _sorted(importer: RegistryImporter) -> list[RowProblem]:
+def _sorted(importer: RegistryImporter, problems: list[RowProblem]) -> list[RowProblem]:
     """By row, and within a row in the order of the file's columns."""
     order = {name: index for index, name in enumerate(importer.columns)}
-    return sorted(importer.problems, key=lambda p: (p.row, order.get(p.column, len(order))))
+    return sorted(problems, key=lambda p: (p.row, order.get(p.column, len(order))))
 
 
 def _sha256(source: BinaryIO) -> str:

@@ -105,6 +105,9 @@ class ImportReport:
     dry_run: bool
     rows: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # What the office should know but that does not stop the import (e.g. an order naming someone the HR record
+    # does not have yet): listed beside the problems, counted in the summary.
+    warnings: list[RowProblem] = field(default_factory=list)
     planned: list[PlannedRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     imported: bool = False
@@ -118,17 +121,27 @@ class ImportReport:
     def bad_rows(self) -> int:
         return len({p.row for p in self.problems})
 
+    @property
+    def warned_rows(self) -> int:
+        return len({w.row for w in self.warnings})
+
     def problem_lines(self) -> list[str]:
         return problem_lines(self.problems)
 
+    def warning_lines(self) -> list[str]:
+        return problem_lines(self.warnings)
+
     def summary(self) -> str:
-        return _("%(kind)s: %(rows)s แถว สร้างใหม่ %(created)s แก้ไข %(updated)s ไม่เปลี่ยนแปลง %(unchanged)s") % {
+        text = _("%(kind)s: %(rows)s แถว สร้างใหม่ %(created)s แก้ไข %(updated)s ไม่เปลี่ยนแปลง %(unchanged)s") % {
             "kind": self.kind,
             "rows": f"{self.rows:,}",
             "created": f"{self.counts.get(Action.CREATE, 0):,}",
             "updated": f"{self.counts.get(Action.UPDATE, 0):,}",
             "unchanged": f"{self.counts.get(Action.UNCHANGED, 0):,}",
         }
+        if self.warnings:
+            text += _(" คำเตือน %(warned)s แถว") % {"warned": f"{self.warned_rows:,}"}
+        return text
 
 
 def chunked(items: list, size: int) -> Iterator[list]:
@@ -262,6 +275,7 @@ class RegistryImporter:
         # The problems that are refusals of authority (a role above the importer's, a row about themselves): the
         # import logs them as a refusal, as every other path does.
         self.refusals: list[RowProblem] = []
+        self.warnings: list[RowProblem] = []
         self.records: list = []
         self.planned: list[PlannedRow] = []
         self.counts: dict[str, int] = {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 0}
@@ -276,6 +290,10 @@ class RegistryImporter:
         """A problem that is a refusal of authority (accounts.rules), logged by the import."""
         self.problem(row, column, message)
         self.refusals.append(RowProblem(row, column, message))
+
+    def warn(self, row: int, column: str, message: str) -> None:
+        """Something the office should know about a row that is imported all the same."""
+        self.warnings.append(RowProblem(row, column, message))
 
     def in_scope(self, unit: Unit | None) -> bool:
         return self.scope is None or self.scope.contains(unit)

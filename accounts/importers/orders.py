@@ -9,16 +9,21 @@ Decisions
   the same file twice changes nothing. The stored order's date must equal the file's, and a revoked order takes no
   new lines: both are errors. Lines are never changed or removed by an import (an order is superseded by a new one).
 - Two identical lines in one file are an error, like duplicate IDs in the other files.
-- The person must be in the HR record (import `officials` first). Each line's role must be one the importer may
-  grant at the line's unit (accounts.rules.may_grant: CENTRAL_ADMIN and PROVINCE_REVIEWER only by the centre, and
-  so on), and no line may name the importer: both are bad rows.
+- The person is kept as the order names them (national ID, and the name from the optional `full_name` column). A
+  national ID that the HR record does not have (yet) is a warning, not a bad row: the written order is a legal
+  fact, the HR record lags behind, and the audit exists to show the difference. The line reaches the HR record by
+  the ID as soon as an `officials` import brings the person. A checksum-invalid ID is a bad row (a typing mistake).
+- Each line's role must be one the importer may grant at the line's unit (accounts.rules.may_grant:
+  CENTRAL_ADMIN and PROVINCE_REVIEWER only by the centre, and so on), and no line may name the importer: both are
+  bad rows.
 - Four eyes: the lines an import adds grant nothing until a second person confirms their order
   (accounts.lifecycle.order_confirm). Only an import by the centre (national scope, or the command line) with the
   setting ORDERS_CENTRAL_IMPORT_SELF_CONFIRM on is confirmed by its importer at once.
-- An importer with a limited scope (a province reviewer) may name only people whose HR unit is in that scope, as
-  `accounts.lifecycle.order_record` requires of the order form: an office cannot reach people of another office
-  through an order. Such a person is reported exactly like one missing from the HR record, so the import does not
-  tell whether a national ID exists elsewhere in the country.
+- An importer with a limited scope (a province reviewer) imports lines only for units in that scope, and sees the
+  HR record only of people whose HR unit is in it: anyone else, whether unknown to the country or on the record
+  of another office, gets the same warning (not in the HR record of your scope), so the import never tells
+  whether a national ID exists elsewhere. The order form and the API follow the same rule
+  (accounts.lifecycle.order_record).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ class OrderLineRow:
     order_date: datetime.date
     issuing_unit: Unit
     national_id: str
+    written_name: str
     role: Role
     unit: Unit
     position: Position
@@ -67,8 +73,9 @@ class OrderLineRow:
     def order_key(self) -> tuple[int, str]:
         return (self.issuing_unit.pk, self.order_no)
 
-    def line_key(self, official_id: int | str) -> tuple:
-        return (official_id, self.role.pk, self.unit.pk, self.position.pk, self.level.pk, self.effective_from,
+    @property
+    def line_key(self) -> tuple:
+        return (self.national_id, self.role.pk, self.unit.pk, self.position.pk, self.level.pk, self.effective_from,
                 self.effective_to)
 
 
@@ -76,21 +83,21 @@ class OrdersImporter(RegistryImporter):
     kind = "orders"
     columns = (
         "order_no", "order_date", "issuing_unit_code", "national_id", "role", "unit_code", "position", "level",
-        "effective_from", "effective_to",
+        "effective_from", "effective_to", "full_name",
     )
-    optional_columns = frozenset({"effective_to"})
+    optional_columns = frozenset({"effective_to", "full_name"})
     column_labels = {
         "order_no": gettext_lazy("เลขที่คำสั่ง"), "order_date": gettext_lazy("วันที่ออกคำสั่ง"),
         "issuing_unit_code": gettext_lazy("รหัสหน่วยงานที่ออกคำสั่ง"),
         "national_id": gettext_lazy("เลขประจำตัวประชาชน"), "role": gettext_lazy("บทบาท"),
         "unit_code": gettext_lazy("รหัสหน่วยงาน"), "position": gettext_lazy("ตำแหน่ง"),
         "level": gettext_lazy("ระดับ"), "effective_from": gettext_lazy("มีผลตั้งแต่"),
-        "effective_to": gettext_lazy("มีผลถึง"),
+        "effective_to": gettext_lazy("มีผลถึง"), "full_name": gettext_lazy("ชื่อ-นามสกุลตามคำสั่ง"),
     }
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.official_ids: dict[str, int] = {}
+        self.on_record: set[str] = set()  # national IDs of the file in the HR record of the importer's scope
         self.existing_orders: dict[tuple[int, str], AssignmentOrder] = {}
         self.existing_lines: set[tuple] = set()  # (order pk, *line_key)
         self._new_orders: dict[tuple[int, str], OrderLineRow] = {}  # order key -> its first row
@@ -109,6 +116,7 @@ class OrdersImporter(RegistryImporter):
         level = cells.get("level", ref.level)
         effective_from = cells.get("effective_from", date_value)
         effective_to = cells.get("effective_to", date_value, required=False) or None
+        written_name = cells.get("full_name", required=False, max_length=200) or ""
         if effective_from and effective_to and effective_to < effective_from:
             cells.problem("effective_to", _("วันสิ้นสุด (%(end)s) อยู่ก่อนวันเริ่มมีผล (%(start)s)")
                           % {"end": describe_date(effective_to), "start": describe_date(effective_from)})
@@ -120,15 +128,15 @@ class OrdersImporter(RegistryImporter):
         if national_id and rules.is_self(self.actor, national_id=national_id):
             cells.refuse("national_id", _("แถวนี้ระบุตัวท่านเอง ท่านนำเข้าคำสั่งที่ให้สิทธิ์แก่ตนเองไม่ได้"))
         if cells.ok:
-            self.records.append(OrderLineRow(cells.row, order_no, order_date, issuing_unit, national_id, role, unit,
-                                             position, level, effective_from, effective_to))
+            self.records.append(OrderLineRow(cells.row, order_no, order_date, issuing_unit, national_id, written_name,
+                                             role, unit, position, level, effective_from, effective_to))
 
     def check(self) -> None:
         units = self.reference.units_by_id
-        self.official_ids = {
-            national_id: pk
-            for national_id, pk, unit_id in fetch_in_chunks(
-                Official.objects.values_list("national_id", "pk", "unit_id"), "national_id",
+        self.on_record = {
+            national_id
+            for national_id, unit_id in fetch_in_chunks(
+                Official.objects.values_list("national_id", "unit_id"), "national_id",
                 {r.national_id for r in self.records},
             )
             if self.in_scope(units.get(unit_id))
@@ -167,23 +175,27 @@ class OrdersImporter(RegistryImporter):
                     "คำสั่งที่ %(no)s ของ %(unit)s มีในระบบแล้ว ลงวันที่ %(stored)s ไม่ใช่ %(date)s"
                 ) % {"no": record.order_no, "unit": record.issuing_unit.code, "stored": describe_date(stored.order_date),
                      "date": describe_date(record.order_date)})
-            official_id = self.official_ids.get(record.national_id)
-            if official_id is None and self.scope is not None and not self.scope.national:
-                ok = self._bad(record, "national_id", _(
-                    "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคลของหน่วยงานในขอบเขตของท่าน"
-                ) % {"id": format_national_id(record.national_id)})
-            elif official_id is None:
-                ok = self._bad(record, "national_id", _(
-                    "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคล (นำเข้าแฟ้ม officials ก่อน)"
-                ) % {"id": format_national_id(record.national_id)})
-            else:
-                key = (record.order_key, *record.line_key(official_id))
-                if key in first_of_line:
-                    ok = self._bad(record, "-", duplicate_message(first_of_line[key]))
-                first_of_line.setdefault(key, record.row)
+            key = (record.order_key, *record.line_key)
+            if key in first_of_line:
+                ok = self._bad(record, "-", duplicate_message(first_of_line[key]))
+            first_of_line.setdefault(key, record.row)
+            if ok and record.national_id not in self.on_record:
+                self.warn(record.row, "national_id", self._not_on_record(record))
             if ok:
                 valid.append(record)
         self.records = valid
+
+    def _not_on_record(self, record: OrderLineRow) -> str:
+        values = {"id": format_national_id(record.national_id)}
+        if self.scope is not None and not self.scope.national:
+            return _(
+                "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคลของหน่วยงานในขอบเขตของท่าน นำเข้าตามที่เขียนในคำสั่ง "
+                "และจะเชื่อมกับทะเบียนบุคคลเมื่อทะเบียนบุคคลมีบุคคลนี้"
+            ) % values
+        return _(
+            "ไม่พบเลขประจำตัวประชาชน %(id)s ในทะเบียนบุคคล นำเข้าตามที่เขียนในคำสั่ง "
+            "และจะเชื่อมกับทะเบียนบุคคลเมื่อนำเข้าแฟ้ม officials ที่มีบุคคลนี้"
+        ) % values
 
     def _bad(self, record: OrderLineRow, column: str, message: str) -> bool:
         self.problem(record.row, column, message)
@@ -198,7 +210,7 @@ class OrdersImporter(RegistryImporter):
                 self._new_orders.setdefault(record.order_key, record)
                 self._new_lines.append(record)
                 self.add_plan(record.row, Action.CREATE, label, _("คำสั่งใหม่"))
-            elif (stored.pk, *record.line_key(self.official_ids[record.national_id])) in self.existing_lines:
+            elif (stored.pk, *record.line_key) in self.existing_lines:
                 self.add_plan(record.row, Action.UNCHANGED, label, _("มีรายการนี้ในคำสั่งเดิมแล้ว"))
             else:
                 self._new_lines.append(record)
@@ -225,7 +237,8 @@ class OrdersImporter(RegistryImporter):
         for chunk in chunked(self._new_lines, WRITE_BATCH):
             bulk_insert(OrderLine, [
                 {
-                    "order_id": order_ids[record.order_key], "official_id": self.official_ids[record.national_id],
+                    "order_id": order_ids[record.order_key], "official_id": record.national_id,
+                    "written_name": record.written_name,
                     "role_id": record.role.pk, "unit_id": record.unit.pk, "position_id": record.position.pk,
                     "level_id": record.level.pk, "effective_from": record.effective_from,
                     "effective_to": record.effective_to, "recorded_by_id": recorded_by, "confirmed_at": confirmed_at,

@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import Workbook
 from stdnum.th import pin
 
-from accounts.importers import ImportFileError, registry_import
+from accounts.importers import Action, ImportFileError, registry_import
 from accounts.models import AssignmentOrder, Official, OrderLine, UnitUserObjectPermission, User
 from accounts.rights import Scope
 from accounts.tests.factories import (
@@ -32,6 +33,8 @@ from accounts.tests.factories import (
     role,
     unit,
 )
+from audit.engine import audit_account
+from audit.selectors import people_without_record
 from events.models import Event
 
 SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "samples"
@@ -486,6 +489,14 @@ def test_orders_samples_import(sample):
 
 
 @pytest.mark.django_db
+def test_the_newcomer_sample_imports_with_one_warning():
+    assert registry_import(kind="officials", source=SAMPLES / "officials_good.csv").ok
+    report = registry_import(kind="orders", source=SAMPLES / "orders_newcomer.csv")
+    assert report.imported and [(w.row, w.column) for w in report.warnings] == [(3, "national_id")]
+    assert OrderLine.objects.get(official_id="3470100099018").written_name == "นางสาวมาใหม่ รอทะเบียน"
+
+
+@pytest.mark.django_db
 def test_lines_of_one_order_must_agree_on_its_date(tmp_path):
     make_officials(1, 2)
     rows = [order_row(1), order_row(2, order_date="2569-06-02"), order_row(2, order_no="13/2569", order_date="2569-06-02")]
@@ -528,10 +539,67 @@ def test_existing_order_with_another_date_or_revoked_is_refused(tmp_path):
 
 
 @pytest.mark.django_db
-def test_order_line_for_a_person_missing_from_the_hr_record_is_refused(tmp_path):
-    report = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, [order_row(9)]))
-    assert [(p.row, p.column) for p in report.problems] == [(2, "national_id")]
-    assert "officials" in report.problems[0].message
+def test_order_lines_naming_people_off_the_hr_record_are_imported_with_warnings(tmp_path, settings):
+    """The written order is a fact whatever the HR record says: such lines are warnings, not bad rows; the HR
+    record arriving later reaches them by the ID; the audit judges the accounts against them before and after."""
+    settings.ORDERS_CENTRAL_IMPORT_SELF_CONFIRM = True
+    make_officials(1, 2)
+    newcomer = UserFactory(official=None, username="newcomer", first_name="มาใหม่", last_name="มีบัญชี",
+                           registered_unit=unit("4701"),
+                           registered_position=position("ปลัดอำเภอ"), registered_level=level("K3"),
+                           last_login=timezone.now())
+    newcomer.official_id = nid(3)  # an account whose national ID the HR record does not have yet
+    newcomer.save()
+    hold(newcomer, "ISV_USER", "4701")
+    rows = [order_row(1), order_row(3), order_row(2), order_row(4), order_row(5, unit_code="4702")]
+    header = [*ORDER_COLUMNS, "full_name"]
+    names = ["", "นายมาใหม่ มีบัญชี", "", "นางสาวไร้ ทะเบียน", ""]
+    path = write_csv(tmp_path, header, [[*row, name] for row, name in zip(rows, names, strict=True)])
+
+    report = registry_import(kind="orders", source=path)
+    assert report.ok and report.imported
+    assert [(w.row, w.column) for w in report.warnings] == [(3, "national_id"), (5, "national_id"), (6, "national_id")]
+    assert dashed(nid(3)) in report.warnings[0].message and "officials" in report.warnings[0].message
+    assert report.counts[Action.CREATE] == 5 and report.warned_rows == 3
+    assert "คำเตือน 3 แถว" in report.summary()
+    assert dict(OrderLine.objects.values_list("official_id", "written_name"))[nid(4)] == "นางสาวไร้ ทะเบียน"
+    event = Event.objects.get(action="accounts.registry.imported")
+    assert event.data["warned_rows"] == 3 and [w["row"] for w in event.data["warnings"]] == [3, 5, 6]
+
+    again = registry_import(kind="orders", source=path)
+    assert again.ok and again.counts == {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 5}
+    assert OrderLine.objects.count() == 5
+
+    as_of = datetime.date(2026, 6, 20)
+    assert audit_account(account=newcomer, as_of=as_of).codes == ["UNKNOWN_PERSON"]  # judged by its order line
+    without = people_without_record(unit=unit("4701"), viewer_scope=Scope(national=True), as_of=as_of)
+    assert [line.official_id for line in without] == [nid(4)]  # nid(3) has an account, nid(5) is at 4702
+
+    officials = write_csv(tmp_path, OFFICIAL_COLUMNS, [official_row(3), official_row(4)], name="officials.csv")
+    assert registry_import(kind="officials", source=officials).imported
+    line = OrderLine.objects.get(official_id=nid(3))
+    assert line.hr_record.first_name == "ทดลอง3" and line.official.national_id == nid(3)
+    assert audit_account(account=newcomer, as_of=as_of).codes == []
+    assert people_without_record(unit=unit("4701"), viewer_scope=Scope(national=True), as_of=as_of) == []
+
+
+@pytest.mark.django_db
+def test_a_mistyped_national_id_in_an_order_is_still_a_bad_row(tmp_path):
+    make_officials(1)
+    bad = nid(2)[:-1] + str((int(nid(2)[-1]) + 1) % 10)
+    report = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, [order_row(1), order_row(2, national_id=bad)]))
+    assert [(p.row, p.column) for p in report.problems] == [(3, "national_id")]
+    assert not report.imported and OrderLine.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_command_prints_warnings_and_counts_them(tmp_path, capsys):
+    make_officials(1)
+    path = write_csv(tmp_path, ORDER_COLUMNS, [order_row(1), order_row(7)])
+    call_command("import_registry", "orders", str(path))
+    out = capsys.readouterr().out
+    assert f"คำเตือน row 3: national_id: ไม่พบเลขประจำตัวประชาชน {dashed(nid(7))}" in out
+    assert "คำเตือน 1 แถว" in out
 
 
 @pytest.mark.django_db
@@ -584,20 +652,24 @@ def test_scope_refuses_rows_of_units_outside_it(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_province_importer_names_only_people_of_its_province_in_orders(tmp_path):
-    """As the order form: an office cannot reach a person of another office through an order. A person of another
-    province is reported exactly like a national ID missing from the HR record, so nothing tells them apart."""
+def test_a_province_importer_learns_nothing_of_people_of_another_province(tmp_path):
+    """A person on the HR record of another province gets exactly the warning of a national ID unknown to the
+    country, so the import never tells them apart; lines only for units in the importer's scope."""
     make_officials(1)
     make_officials(2, unit_code="4901")
     province = Scope(roots=[unit("47")])
     rows = [order_row(1), order_row(2), order_row(3)]  # in the province, in another province, nowhere
-    report = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, rows), scope=province)
-    assert [(p.row, p.column) for p in report.problems] == [(3, "national_id"), (4, "national_id")]
-    other, missing = (p.message for p in report.problems)
+    report = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, rows), scope=province,
+                             dry_run=True)
+    assert report.ok and [(w.row, w.column) for w in report.warnings] == [(3, "national_id"), (4, "national_id")]
+    other, missing = (w.message for w in report.warnings)
     assert other.replace(dashed(nid(2)), "ID") == missing.replace(dashed(nid(3)), "ID")
-    assert OrderLine.objects.count() == 0
+    assert "ขอบเขตของท่าน" in other
+    outside = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, [order_row(3, unit_code="4901")],
+                                                              name="o.csv"), scope=province)
+    assert [(p.row, p.column) for p in outside.problems] == [(2, "unit_code")]
     national = registry_import(kind="orders", source=write_csv(tmp_path, ORDER_COLUMNS, rows[:2], name="n.csv"))
-    assert national.ok and OrderLine.objects.count() == 2
+    assert national.ok and national.warnings == [] and OrderLine.objects.count() == 2
 
 
 @pytest.mark.django_db

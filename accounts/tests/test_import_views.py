@@ -12,9 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.import_views import SESSION_KEY
-from accounts.models import Official
+from accounts.models import Official, OrderLine
 from accounts.tests.factories import OfficialFactory, unit
-from accounts.tests.test_import_registry import OFFICIAL_COLUMNS, SAMPLES, nid, official_row, write_csv
+from accounts.tests.test_import_registry import (
+    OFFICIAL_COLUMNS,
+    ORDER_COLUMNS,
+    SAMPLES,
+    nid,
+    official_row,
+    order_row,
+    write_csv,
+)
 from events.models import Event
 
 UPLOAD = reverse("accounts:import-registry")
@@ -139,6 +147,22 @@ def test_province_reviewer_imports_rows_of_the_province(client, reviewer_47, tmp
     assert client.post(reverse("accounts:import-confirm", args=[token_of(response)])).status_code == 302
     assert Official.objects.get(national_id=nid(1)).unit.code == "4702"
     assert Event.objects.get(action="accounts.registry.imported").unit_path == unit("47").path
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_warnings_beside_the_changes_and_still_imports(client, reviewer_47, tmp_path, settings):
+    """Order lines naming people the HR record of the province does not have: warnings, named by row and column."""
+    OfficialFactory(national_id=nid(1), unit=unit("4701"))
+    client.force_login(reviewer_47)
+    rows = [order_row(1), order_row(2, effective_from="2569-06-16")]
+    response = upload(client, write_csv(tmp_path, ORDER_COLUMNS, rows), kind="orders")
+    html = client.get(response["Location"]).content.decode()
+    assert re.search(r'id="warnings-title".*?<td class="num">3</td><td><code>national_id</code>.*?ไม่พบเลขประจำตัวประชาชน',
+                     html, re.S)
+    assert '<td class="num">2</td><td><code>national_id' not in html
+    assert "ยืนยันการนำเข้า" in html  # a warning does not stop the import
+    assert client.post(reverse("accounts:import-confirm", args=[token_of(response)])).status_code == 302
+    assert OrderLine.objects.filter(official_id=nid(2)).exists()
 
 
 @pytest.mark.django_db

@@ -9,9 +9,19 @@ from guardian.shortcuts import get_perms
 
 from accounts import lifecycle
 from accounts.models import ChangeRequest, LeaverReport, UnitUserObjectPermission, User
+from accounts.national_id import format_national_id
 from accounts.rights import account_rights
 from accounts.services import REASON_REQUIRED
-from accounts.tests.factories import AssignmentOrderFactory, OrderLineFactory, level, position, role, unit
+from accounts.tests.factories import (
+    AssignmentOrderFactory,
+    OfficialFactory,
+    OrderLineFactory,
+    level,
+    new_national_id,
+    position,
+    role,
+    unit,
+)
 from events.models import Event
 
 
@@ -293,8 +303,8 @@ def test_move_refusals(make_account, today):
 
 
 def line_input(official, role_code="ISV_USER", unit_code="4701", **overrides):
-    values = dict(official=official, role=role(role_code), unit=unit(unit_code), position=official.position,
-                  level=official.level, effective_from=datetime.date(2026, 1, 1))
+    values = dict(national_id=official.national_id, role=role(role_code), unit=unit(unit_code),
+                  position=official.position, level=official.level, effective_from=datetime.date(2026, 1, 1))
     return lifecycle.OrderLineInput(**(values | overrides))
 
 
@@ -340,13 +350,58 @@ def test_revoking_an_order_stops_its_grants(make_account, reviewer_4701):
 
 
 @pytest.mark.django_db
-def test_an_order_cannot_name_an_official_of_another_office(make_account, reviewer_4701):
-    outsider = make_account(held=False, unit_code="4901")
-    with pytest.raises(PermissionDenied, match="รายการที่ 1"):
+def test_an_order_naming_someone_off_the_record_is_kept_as_written(make_account, reviewer_4701):
+    """A newcomer the HR record does not have yet: the order is recorded with the name typed in, and a warning."""
+    scope = scope_of(reviewer_4701, "menu_record_orders")
+    clerk = make_account(held=False, unit_code="4701")
+    newcomer = new_national_id()
+    lines = [line_input(clerk.official, national_id=newcomer)]
+    with pytest.raises(ValidationError, match="กรุณากรอกชื่อ-นามสกุลตามคำสั่ง"):
         lifecycle.order_record(number="6/2569", order_date=datetime.date(2025, 12, 20), issuing_unit=unit("4701"),
-                               signer="นายอำเภอ", lines=[line_input(outsider.official)], actor=reviewer_4701,
-                               scope=scope_of(reviewer_4701, "menu_record_orders"))
-    assert not outsider.official.order_lines.exists()
+                               signer="นายอำเภอ", lines=lines, actor=reviewer_4701, scope=scope)
+    lines = [line_input(clerk.official, national_id=newcomer, written_name="นางสาวมาใหม่ ยังไม่มีทะเบียน")]
+    order = lifecycle.order_record(number="6/2569", order_date=datetime.date(2025, 12, 20), issuing_unit=unit("4701"),
+                                   signer="นายอำเภอ", lines=lines, actor=reviewer_4701, scope=scope)
+    line = order.lines.get()
+    assert (line.official_id, line.written_name, line.hr_record) == (newcomer, "นางสาวมาใหม่ ยังไม่มีทะเบียน", None)
+    [warning] = lifecycle.order_people_not_on_record(lines=lines, scope=scope)
+    assert warning.startswith("รายการที่ 1: ไม่พบเลขประจำตัวประชาชน") and "ของหน่วยงานในขอบเขตของท่าน" in warning
+    # The HR record arriving later is reached through the ID: nothing to relink.
+    official = OfficialFactory(national_id=newcomer, unit=unit("4701"))
+    line.refresh_from_db()
+    assert line.hr_record == official
+
+
+@pytest.mark.django_db
+def test_an_order_tells_nothing_of_people_on_another_offices_record(make_account, reviewer_4701):
+    """Someone on the HR record of 4901 is, to the office of 4701, exactly like someone unknown to the country:
+    the same refusal without a name, the same warning with one, and the order's page shows the written name."""
+    scope = scope_of(reviewer_4701, "menu_record_orders")
+    outsider = make_account(held=False, unit_code="4901")
+    unknown = new_national_id()
+    messages = []
+    for national_id in (outsider.official.national_id, unknown):
+        with pytest.raises(ValidationError) as refused:
+            lifecycle.order_record(number="6/2569", order_date=datetime.date(2025, 12, 20), issuing_unit=unit("4701"),
+                                   signer="", lines=[line_input(outsider.official, national_id=national_id)],
+                                   actor=reviewer_4701, scope=scope)
+        lines = [line_input(outsider.official, national_id=national_id, written_name="ชื่อตามคำสั่ง")]
+        messages.append((refused.value.messages, lifecycle.order_people_not_on_record(lines=lines, scope=scope)))
+    (refusal_known, warning_known), (refusal_unknown, warning_unknown) = messages
+    digits = [(outsider.official.national_id, unknown)]
+    for known_text, unknown_text in [(refusal_known, refusal_unknown), (warning_known, warning_unknown)]:
+        assert [_without_id(t, *digits[0]) for t in known_text] == [_without_id(t, *digits[0]) for t in unknown_text]
+    order = lifecycle.order_record(
+        number="6/2569", order_date=datetime.date(2025, 12, 20), issuing_unit=unit("4701"), signer="",
+        lines=[line_input(outsider.official, written_name="ชื่อตามคำสั่ง")], actor=reviewer_4701, scope=scope,
+    )
+    assert order.lines.get().official == outsider.official
+
+
+def _without_id(text: str, *national_ids: str) -> str:
+    for national_id in national_ids:
+        text = text.replace(format_national_id(national_id), "<ID>")
+    return text
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AssignmentOrder, ChangeRequest, LeaverReport
-from accounts.tests.factories import hold, level, position, role, unit
+from accounts.tests.factories import hold, level, new_national_id, position, role, unit
 from events.models import Event
 
 PASSWORD = "correct-horse-2569"
@@ -251,6 +251,23 @@ def test_record_an_order_then_sync_rights_from_the_screen(client, make_account, 
     client.post(reverse("accounts:rights-sync"), {"change": [change.key]})
     assert Event.objects.filter(action="accounts.role.granted", actor=reviewer, target_id=str(person.pk)).exists()
     assert all(c.account != person for c in client.get(reverse("accounts:rights-sync")).context["changes"])
+
+
+@pytest.mark.django_db
+def test_the_order_form_takes_a_newcomer_off_the_hr_record_with_a_warning(client, reviewer, holder):
+    client.force_login(reviewer)
+    newcomer = new_national_id()
+    post = order_post(holder.official, **{"lines-0-national_id": newcomer})
+    refused = client.post(reverse("accounts:order-create"), post)
+    assert refused.status_code == 200 and "กรุณากรอกชื่อ-นามสกุลตามคำสั่ง" in refused.content.decode()
+    assert not AssignmentOrder.objects.filter(number="9/2569").exists()
+    response = client.post(reverse("accounts:order-create"), post | {"lines-0-written_name": "นางสาวมาใหม่ รอทะเบียน"},
+                           follow=True)
+    page = response.content.decode()
+    assert "ไม่พบเลขประจำตัวประชาชน" in page and "บันทึกตามที่เขียนในคำสั่ง" in page  # the warning
+    assert "นางสาวมาใหม่ รอทะเบียน" in page and "ไม่พบในทะเบียนบุคคล" in page  # the order's page
+    line = AssignmentOrder.objects.get(number="9/2569").lines.get()
+    assert (line.official_id, line.written_name) == (newcomer, "นางสาวมาใหม่ รอทะเบียน")
 
 
 @pytest.mark.django_db

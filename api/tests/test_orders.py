@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import AssignmentOrder, OrderLine
 from accounts.rights import account_rights
-from accounts.tests.factories import unit
+from accounts.tests.factories import new_national_id, unit
 from events.models import Event
 
 ORDERS = "/api/v1/orders/"
@@ -105,3 +105,30 @@ def test_bad_lines_name_the_line_and_field(reviewers, issue_token):
     response = client_for(issue_token, first).post(ORDERS, body, format="json")
     assert response.status_code == 400
     assert "lines.0.national_id" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_an_order_may_name_someone_off_the_hr_record_with_the_name_typed_in(reviewers, make_account, issue_token):
+    first, _second = reviewers
+    template = make_account("ISV_USER", username="api.template")
+    newcomer = new_national_id()
+    recorder = client_for(issue_token, first)
+    body = order_body(template.official)
+    body["lines"][0]["national_id"] = newcomer
+    unnamed = recorder.post(ORDERS, body, format="json")
+    assert unnamed.status_code == 400, unnamed.json()
+    assert "กรุณากรอกชื่อ-นามสกุลตามคำสั่ง" in str(unnamed.json())
+    assert not AssignmentOrder.objects.filter(number="31/2569").exists()
+
+    body["lines"][0]["written_name"] = "นายมาใหม่ รอทะเบียน"
+    response = recorder.post(ORDERS, body, format="json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created["lines"][0]["national_id"] == newcomer
+    assert created["lines"][0]["written_name"] == "นายมาใหม่ รอทะเบียน"
+    [warning] = created["warnings"]
+    assert warning.startswith("รายการที่ 1: ไม่พบเลขประจำตัวประชาชน") and "ขอบเขตของท่าน" in warning
+    # A mistyped ID is still refused: that is a typing mistake, not a disagreement with the HR record.
+    body["lines"][0]["national_id"] = newcomer[:-1] + str((int(newcomer[-1]) + 1) % 10)
+    body["number"] = "32/2569"
+    assert recorder.post(ORDERS, body, format="json").status_code == 400

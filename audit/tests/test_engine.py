@@ -76,6 +76,31 @@ def test_unknown_person():
 
 
 @pytest.mark.django_db
+def test_an_unknown_person_is_judged_against_the_order_lines_naming_the_id():
+    """UNKNOWN_PERSON, and NO_ORDER, the mismatches and EXCESS_ROLE exactly as for anyone; POLICY_VIOLATION needs
+    the HR record, so an auction role that the line's level would not allow is not judged by it."""
+    on = datetime.date(2026, 6, 20)
+    national_id = "1234567890121"  # a valid ID that the HR record does not have
+    account = UserFactory(official=None, first_name="มาใหม่", last_name="ไม่มีทะเบียน", registered_unit=unit("4701"),
+                          registered_position=position("ปลัดอำเภอ"), registered_level=level("K1"),
+                          last_login=logged_in(1, on))
+    account.official_id = national_id
+    account.save()
+    hold(account, "ISV_USER", "4701")
+    hold(account, "ISV_AUCTION_RECEIPT", "4701")
+    assert codes(account, on) == ["EXCESS_ROLE", "NO_ORDER", "UNKNOWN_PERSON"]
+    OrderLineFactory(official=None, official_id=national_id, written_name="มาใหม่ ไม่มีทะเบียน", unit=unit("4701"),
+                     position=position("ปลัดอำเภอ"), level=level("K2"), effective_from=datetime.date(2026, 1, 1))
+    audit = audit_account(account=account, as_of=on)
+    assert audit.codes == ["EXCESS_ROLE", "LEVEL_MISMATCH", "UNKNOWN_PERSON"]
+    assert [flag.facts[0].code for flag in audit.flags if flag.code == "EXCESS_ROLE"] == ["ISV_AUCTION_RECEIPT"]
+    assert "มีคำสั่งมอบหมายที่มีผลระบุเลขนี้" in next(f for f in audit.flags if f.code == "UNKNOWN_PERSON").explanation
+    assert audit.latest_line.written_name == "มาใหม่ ไม่มีทะเบียน" and audit.latest_line.official is None
+    [scoped] = [a for a in audit_accounts(scope=Scope(roots=[unit("4701")]), as_of=on) if a.account == account]
+    assert scoped.codes == audit.codes
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "field, value, flag",
     [

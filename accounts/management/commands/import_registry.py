@@ -38,6 +38,10 @@ class Command(BaseCommand):
         finally:
             if show_progress:
                 self.stdout.write("\r\033[K", ending="")
+        # Warnings (rows imported all the same, e.g. people the HR record does not have yet) go to stdout, apart
+        # from the bad rows on stderr.
+        for line in report.warning_lines():
+            self.stdout.write(f"คำเตือน {line}")
         if not report.ok:
             for line in report.problem_lines():
                 self.stderr.write(line)

@@ -183,7 +183,8 @@ class Command(BaseCommand):
             for label, path in files.items():
                 result = measure_import(label, dataset.file_kind(label), path)
                 imports.append(result)
-                self.line(f"imported {label}: {result.rows:,} rows in {result.seconds:.1f} s")
+                warned = f", {result.warned_rows:,} with warnings" if result.warned_rows else ""
+                self.line(f"imported {label}: {result.rows:,} rows in {result.seconds:.1f} s{warned}")
         finally:
             shutil.rmtree(directory, ignore_errors=True)
         dataset.create_admin()
