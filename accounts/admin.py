@@ -1,5 +1,8 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,7 @@ from accounts.models import (
 )
 from accounts.rules import AuthorityRefused
 from accounts.services import account_deactivate, account_unlock
+from events.admin_audit import AuditedChangesMixin
 from events.services import event_record
 
 
@@ -84,7 +88,7 @@ class AccountNationalIdColumn:
 
 
 @admin.register(Unit)
-class UnitAdmin(NoDeleteMixin, admin.ModelAdmin):
+class UnitAdmin(AuditedChangesMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "kind", "parent", "is_bma"]
     list_filter = ["kind", "is_bma"]
     search_fields = ["code", "name_th", "name_en"]
@@ -94,19 +98,19 @@ class UnitAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Level)
-class LevelAdmin(NoDeleteMixin, admin.ModelAdmin):
+class LevelAdmin(AuditedChangesMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "track", "rank", "name_th", "name_en"]
     list_filter = ["track"]
 
 
 @admin.register(Position)
-class PositionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PositionAdmin(AuditedChangesMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name_th", "name_en", "track"]
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Official)
-class OfficialAdmin(NoDeleteMixin, admin.ModelAdmin):
+class OfficialAdmin(AuditedChangesMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["national_id", "full_name", "position", "level", "unit", "status", "retirement_date"]
     list_filter = ["status", "level__track"]
     search_fields = ["national_id", "first_name", "last_name"]
@@ -116,7 +120,7 @@ class OfficialAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
+class UserAdmin(AuditedChangesMixin, NoDeleteMixin, DjangoUserAdmin):
     list_display = ["username", "official_id", "registered_unit", "registered_position", "registered_level", "is_active", "last_login"]
     list_filter = ["is_active", "is_superuser"]
     search_fields = ["username", "official__national_id", "first_name", "last_name"]
@@ -159,11 +163,22 @@ class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
         if done:
             messages.success(request, _("ปลดล็อกแล้ว %(n)d บัญชี") % {"n": done})
 
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another person's password is a privileged change like any other: in the chain, with who and when.
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                account = User.objects.get(pk=id)
+                event_record(action="admin.password.set", actor=request.user, target=account,
+                             unit=account.registered_unit, ip_address=request.META.get("REMOTE_ADDR"),
+                             data={"username": account.username})
+        return response
+
     def get_readonly_fields(self, request, obj=None):
         # Nobody changes their own registration or powers here: the change request and the orders are the way.
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            readonly += ["is_staff", "is_superuser"]
+        # is_staff and is_superuser are set only from the command line (set_staff_flags), logged: a superuser's
+        # session in the browser must not be enough to make another one.
+        readonly = [*super().get_readonly_fields(request, obj), "is_staff", "is_superuser"]
         if obj is not None and obj.pk == request.user.pk:
             readonly += ["official", "registered_position", "registered_level", "registered_unit"]
         return readonly
@@ -311,3 +326,21 @@ class LeaverReportAdmin(ReadOnlyMixin, AccountNationalIdColumn, admin.ModelAdmin
         "decided_at", "decision_reason", "created_at", "updated_at",
     ]
     readonly_fields = fields
+
+
+# Groups carry Django permissions, hence menus: their changes are logged like any other right-bearing record.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedChangesMixin, NoDeleteMixin, GroupAdmin):
+    pass
+
+
+# django-axes' records of failed logins: looked up here, never changed or deleted. Deleting an attempt would unlock
+# an account past accounts.services.account_unlock, which checks who may unlock whom and logs it.
+for axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(axes_model):
+        axes_admin = type(admin.site._registry[axes_model])
+        admin.site.unregister(axes_model)
+        admin.site.register(axes_model, type(f"ReadOnly{axes_admin.__name__}", (ReadOnlyMixin, axes_admin), {}))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from events.admin_audit import AuditedChangesMixin
 from receipts.models import FeeType, PayInSlip, Receipt, ReceiptCounter, ReceiptItem, ReceiptOffice
 from receipts.services import receipt_office_update
 
@@ -63,7 +64,7 @@ class ReceiptCounterAdmin(ReadOnlyAdmin):
 
 
 @admin.register(FeeType)
-class FeeTypeAdmin(admin.ModelAdmin):
+class FeeTypeAdmin(AuditedChangesMixin, admin.ModelAdmin):
     """Reference data: central admins may add and rename fee types; retire one with is_active instead of deleting."""
 
     list_display = ["code", "name_th", "name_en", "default_amount", "is_active"]
