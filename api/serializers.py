@@ -114,6 +114,8 @@ class AuditRowSerializer(serializers.Serializer):
 
     unit_code = serializers.CharField(read_only=True)
     username = serializers.CharField(read_only=True)
-    national_id = serializers.CharField(read_only=True)
+    national_id = serializers.CharField(
+        read_only=True, help_text="เลขประจำตัวประชาชน ปิดบางหลัก (1-2345-xxxxx-xx-1) เว้นแต่ผู้ดูแลระบบส่วนกลาง",
+    )
     full_name = serializers.CharField(read_only=True)
     flags = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="รหัสข้อสังเกต เรียงตามตัวอักษร")

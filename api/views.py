@@ -11,11 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.national_id import mask_national_id
 from accounts.rights import AccountRights, Scope, cached_account_rights, today
 from accounts.selectors import account_with_registry
+from accounts.signals import client_ip
 from api.permissions import menu_scope, unit_in_scope
 from api.serializers import AuditQuerySerializer, AuditRowSerializer, MeSerializer
 from audit.report import REPORT_COLUMNS, audit_report_rows
+from events.services import event_record
 
 
 @dataclass
@@ -65,13 +68,26 @@ class AuditReportView(GenericAPIView):
         scope = menu_scope(request, "menu_review_accounts")
         query = AuditQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        # National IDs are masked as on the review screens, for everyone but the central admins (need to know).
+        masked = not scope.national
+        unit = None
         if code := query.validated_data.get("unit"):
-            scope = Scope(roots=[unit_in_scope(scope, code)])
+            unit = unit_in_scope(scope, code)
+            scope = Scope(roots=[unit])
         as_of = query.validated_data.get("as_of") or today()
         rows = [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in audit_report_rows(scope=scope, as_of=as_of)]
-        for row in rows:
-            row["flags"] = row["flags"].split(";") if row["flags"] else []
         page = self.paginate_queryset(rows)
+        for row in page:
+            row["flags"] = row["flags"].split(";") if row["flags"] else []
+            if masked and row["national_id"]:
+                row["national_id"] = mask_national_id(row["national_id"])
+        # A read of personal data is logged like a web export: who, what scope, how many rows.
+        event_record(
+            action="audit.report.exported", actor=request.user, target=unit,
+            target_label=unit.display_name if unit is not None else "", unit=unit, ip_address=client_ip(request),
+            data={"report": "audit_api", "format": "json", "as_of": as_of, "rows": len(page), "total": len(rows),
+                  "page": request.query_params.get("page") or "1", "masked": masked},
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -2,8 +2,11 @@
 
 import pytest
 
+from accounts.national_id import mask_national_id
 from accounts.rights import Scope
+from accounts.tests.factories import unit
 from audit.report import audit_report_rows
+from events.models import Event
 
 ME, AUDIT = "/api/v1/me/", "/api/v1/audit/"
 
@@ -43,13 +46,30 @@ def test_audit_rows_are_the_report_of_the_interchange_spec(bearer, make_account,
     body = bearer(reviewer).get(AUDIT).json()
     expected = list(audit_report_rows(scope=Scope(roots=[reviewer.registered_unit]), as_of=today))
     assert body["count"] == len(expected) == 3
+    # As on the review screens, a district reviewer sees national IDs masked (PDPA: no need to know the whole ID).
+    masked = [[unit_code, username, mask_national_id(national_id), name, flags]
+              for unit_code, username, national_id, name, flags in expected]
     assert [
         [r["unit_code"], r["username"], r["national_id"], r["full_name"], ";".join(r["flags"])] for r in body["results"]
-    ] == expected
+    ] == masked
     flags = {row["username"]: row["flags"] for row in body["results"]}
     assert flags[reviewer.username] == []
     assert "UNKNOWN_PERSON" in flags[unknown.username]
     assert "DORMANT" in flags[dormant.username]
+
+
+@pytest.mark.django_db
+def test_audit_reads_of_personal_data_are_logged_and_unmasked_only_for_the_centre(bearer, make_account):
+    reviewer = make_account("DISTRICT_REVIEWER")
+    central = make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL", position_name="นิติกร", level_code="K4")
+    body = bearer(reviewer).get(AUDIT, {"unit": "4701"}).json()
+    assert all("xxxxx" in row["national_id"] for row in body["results"])
+    event = Event.objects.get(action="audit.report.exported", actor=reviewer)
+    assert event.data["report"] == "audit_api" and event.data["masked"] is True
+    assert event.data["rows"] == len(body["results"]) and event.unit_path == unit("4701").path
+    full = bearer(central).get(AUDIT, {"unit": "4701"}).json()
+    assert reviewer.official_id in {row["national_id"] for row in full["results"]}
+    assert Event.objects.get(action="audit.report.exported", actor=central).data["masked"] is False
 
 
 @pytest.mark.django_db
