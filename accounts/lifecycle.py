@@ -44,7 +44,7 @@ from accounts.services import (
     role_grant,
     role_revoke,
 )
-from accounts.thai import format_be_date
+from accounts.thai import format_be_date, thai_digits_to_arabic
 from events.services import event_record
 
 ACCOUNT_INACTIVE = _("บัญชีนี้ถูกระงับการใช้งานแล้ว")
@@ -89,8 +89,19 @@ ORDER_RECORDER_CONFIRMS = _(
     "ผู้บันทึกคำสั่งหรือรายการในคำสั่งยืนยันเองไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งตรวจและยืนยัน"
 )
 ORDER_CONFIRM_NAMES_SELF = _("คำสั่งนี้มีรายการที่ระบุท่านเอง ท่านจึงยืนยันไม่ได้")
+ORDER_REVOKE_NAMES_SELF = _("คำสั่งนี้มีรายการที่ระบุท่านเอง ท่านจึงยกเลิกไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งดำเนินการ")
+ORDER_REVOKE_TYPE_NUMBER = _("พิมพ์เลขที่คำสั่ง {number} อีกครั้งเพื่อยืนยันการยกเลิก")
 LEAVER_OWN = _("ท่านพิจารณารายงานผู้พ้นจากหน้าที่ที่เกี่ยวกับบัญชีของตนเอง หรือที่ท่านเป็นผู้รายงาน ไม่ได้")
 MOVE_OWN = _("ท่านย้ายบัญชีของตนเองไม่ได้ ต้องให้ผู้มีอำนาจอีกคนหนึ่งดำเนินการ")
+
+
+def order_number_normalized(number: str) -> str:
+    """123/2569 as stored: Thai digits as Arabic, no spaces, no leading zeros (as the orders import reads it)."""
+    text = thai_digits_to_arabic(number).replace(" ", "").strip()
+    serial, slash, year = text.partition("/")
+    if slash and serial.isdigit() and year.isdigit() and serial.isascii() and year.isascii():
+        return f"{int(serial)}/{year}"
+    return text
 
 
 def _require_reason(reason: str) -> str:
@@ -562,7 +573,7 @@ def order_record(
     ]
     if unnamed:
         raise ValidationError(unnamed)
-    number = number.strip()
+    number = order_number_normalized(number)
     if AssignmentOrder.objects.filter(issuing_unit=issuing_unit, number=number).exists():
         raise ValidationError(ORDER_DUPLICATE.format(number=number))
     order = AssignmentOrder(number=number, order_date=order_date, issuing_unit=issuing_unit, signer=signer.strip(),
@@ -660,15 +671,33 @@ def order_confirm(*, order: AssignmentOrder, actor: User, scope: Scope, ip_addre
     return len(lines)
 
 
+@refusals_logged("accounts.order.refused", target=lambda kw: kw["order"])
 @transaction.atomic
-def order_revoke(*, order: AssignmentOrder, actor: User, reason: str, scope: Scope, ip_address: str | None = None) -> AssignmentOrder:
-    """Revoke an order recorded in error or withdrawn; its lines stop granting anything. Nothing is deleted."""
+def order_revoke(
+    *, order: AssignmentOrder, actor: User, reason: str, typed_number: str, scope: Scope, ip_address: str | None = None
+) -> AssignmentOrder:
+    """Revoke an order recorded in error or withdrawn; its lines stop granting anything. Nothing is deleted.
+
+    As strong as granting, so asked as carefully: a reason, the order's number typed again (a click alone, or a
+    crawler following every form, revokes nothing), the authority to grant every line of it (accounts.rules), and
+    never an order that names the actor (which would be how one keeps or sheds one's own rights).
+    """
     reason = _require_reason(reason)
     order = AssignmentOrder.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=order.pk)
     if not scope.contains(order.issuing_unit):
         raise PermissionDenied(ORDER_UNIT_OUT_OF_SCOPE.format(unit=order.issuing_unit.display_name))
     if order.revoked_at is not None:
         raise ValidationError(ORDER_ALREADY_REVOKED)
+    if order_number_normalized(typed_number or "") != order.number:
+        raise ValidationError(ORDER_REVOKE_TYPE_NUMBER.format(number=order.number))
+    lines = list(order.lines.select_related("role", "unit").order_by("pk"))
+    if any(rules.is_self(actor, national_id=line.official_id) for line in lines):
+        raise rules.AuthorityRefused(str(ORDER_REVOKE_NAMES_SELF), rule=rules.SELF_DEALING,
+                                     data={"number": order.number, "revoke": True})
+    for index, line in enumerate(lines, start=1):
+        if refusal := rules.grant_refusal(scope, line.role, line.unit):
+            raise rules.AuthorityRefused(ORDER_LINE_ABOVE_AUTHORITY.format(index=index, reason=refusal),
+                                         rule=rules.GRANT_ABOVE_AUTHORITY, data={"number": order.number, "revoke": True})
     order.revoked_at = timezone.now()
     order.revocation_reason = reason
     order.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])

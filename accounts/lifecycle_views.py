@@ -515,7 +515,8 @@ class OrderRevokeView(MenuRequiredMixin, View):
         order = get_object_or_404(self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit"), pk=pk)
         try:
             lifecycle.order_revoke(order=order, actor=request.user, reason=request.POST.get("reason", ""),
-                                   scope=self.scope, ip_address=client_ip(request))
+                                   typed_number=request.POST.get("typed_number", ""), scope=self.scope,
+                                   ip_address=client_ip(request))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, first_message(exc))
         else:

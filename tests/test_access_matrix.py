@@ -217,7 +217,7 @@ ROUTES: dict[str, Route] = {
         note="recorded by the district's officer: any other reviewer with authority over the district confirms"),
     "accounts:order-revoke": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).order.pk}),
-        post=lambda w, code: {"reason": "บันทึกผิด"}),
+        post=lambda w, code: {"reason": "บันทึกผิด", "typed_number": w.place(code).order.number}),
     "accounts:account-move": Route(
         PROVINCE_UP, args=at(lambda w, code: {"line_pk": w.place(code).move_line.pk}),
         post=lambda w, code: {"account": w.place(code).mover.pk},

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from accounts.models import Official, User
+from accounts.models import User
 from accounts.tests.factories import OfficialFactory, UserFactory, level, unit
 from events.models import Event
 

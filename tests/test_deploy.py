@@ -55,3 +55,11 @@ def test_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_the_language_cookie_is_http_only_and_secure_under_ssl(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True  # as SECURE_SSL sets it
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"

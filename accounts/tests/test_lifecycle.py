@@ -335,18 +335,48 @@ def test_revoking_an_order_stops_its_grants(make_account, reviewer_4701):
     person = make_account("ISV_FEE_RECEIPT", unit_code="4701")
     order = person.official.order_lines.get().order  # issued by the province office
     with pytest.raises(PermissionDenied, match="นอกขอบเขต"):
-        lifecycle.order_revoke(order=order, actor=reviewer_4701, reason="ไม่ใช่ของอำเภอ",
+        lifecycle.order_revoke(order=order, actor=reviewer_4701, reason="ไม่ใช่ของอำเภอ", typed_number=order.number,
                                scope=scope_of(reviewer_4701, "menu_record_orders"))
     province = make_account("PROVINCE_REVIEWER", unit_code="47", position_name="จ่าจังหวัด")
     scope = scope_of(province, "menu_record_orders")
     with pytest.raises(ValidationError):
-        lifecycle.order_revoke(order=order, actor=province, reason="", scope=scope)
-    lifecycle.order_revoke(order=order, actor=province, reason="บันทึกผิดฉบับ", scope=scope)
+        lifecycle.order_revoke(order=order, actor=province, reason="", typed_number=order.number, scope=scope)
+    with pytest.raises(ValidationError, match="พิมพ์เลขที่คำสั่ง"):
+        lifecycle.order_revoke(order=order, actor=province, reason="บันทึกผิดฉบับ", typed_number="", scope=scope)
+    serial, year = order.number.split("/")
+    thai = f"{serial}/{year}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    lifecycle.order_revoke(order=order, actor=province, reason="บันทึกผิดฉบับ", typed_number=thai, scope=scope)
     assert account_rights(person).to_revoke[0].role.code == "ISV_FEE_RECEIPT"
     with pytest.raises(ValidationError, match="ยกเลิกแล้ว"):
-        lifecycle.order_revoke(order=order, actor=province, reason="ซ้ำ", scope=scope)
+        lifecycle.order_revoke(order=order, actor=province, reason="ซ้ำ", typed_number=order.number, scope=scope)
     order.refresh_from_db()
     assert order.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_nobody_revokes_the_order_behind_their_own_role_or_one_above_their_authority(make_account, reviewer_4701):
+    scope = scope_of(reviewer_4701, "menu_record_orders")
+    own = AssignmentOrderFactory(number="8/2569", issuing_unit=unit("4701"))
+    OrderLineFactory(order=own, official=reviewer_4701.official, role=role("ISV_USER"), unit=unit("4701"))
+    with pytest.raises(PermissionDenied, match="ระบุท่านเอง"):
+        lifecycle.order_revoke(order=own, actor=reviewer_4701, reason="ทดสอบ", typed_number="8/2569", scope=scope)
+    colleague = make_account(held=False, unit_code="4701")
+    above = AssignmentOrderFactory(number="9/2569", issuing_unit=unit("4701"))
+    OrderLineFactory(order=above, official=colleague.official, role=role("DISTRICT_REVIEWER"), unit=unit("4701"))
+    with pytest.raises(PermissionDenied, match="รายการที่ 1"):
+        lifecycle.order_revoke(order=above, actor=reviewer_4701, reason="ทดสอบ", typed_number="9/2569", scope=scope)
+    own.refresh_from_db(), above.refresh_from_db()
+    assert own.revoked_at is None and above.revoked_at is None
+    assert Event.objects.filter(action="accounts.order.refused", actor=reviewer_4701).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_order_number_typed_in_thai_digits_is_stored_as_the_import_stores_it(make_account, reviewer_4701):
+    person = make_account(held=False, unit_code="4701")
+    order = lifecycle.order_record(number="๐๑๒/๒๕๖๙", order_date=datetime.date(2025, 12, 20), issuing_unit=unit("4701"),
+                                   signer="", lines=[line_input(person.official)], actor=reviewer_4701,
+                                   scope=scope_of(reviewer_4701, "menu_record_orders"))
+    assert order.number == "12/2569" and (order.number_year, order.number_serial) == (2569, 12)
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.national_id import mask_national_id
 from accounts.rights import Scope
-from accounts.tests.factories import unit
+from accounts.tests.factories import unit as unit_of
 from audit.report import audit_report_rows
 from events.models import Event
 
@@ -66,7 +66,7 @@ def test_audit_reads_of_personal_data_are_logged_and_unmasked_only_for_the_centr
     assert all("xxxxx" in row["national_id"] for row in body["results"])
     event = Event.objects.get(action="audit.report.exported", actor=reviewer)
     assert event.data["report"] == "audit_api" and event.data["masked"] is True
-    assert event.data["rows"] == len(body["results"]) and event.unit_path == unit("4701").path
+    assert event.data["rows"] == len(body["results"]) and event.unit_path == unit_of("4701").path
     full = bearer(central).get(AUDIT, {"unit": "4701"}).json()
     assert reviewer.official_id in {row["national_id"] for row in full["results"]}
     assert Event.objects.get(action="audit.report.exported", actor=central).data["masked"] is False
