@@ -96,7 +96,12 @@ class ReceiptListCreateView(GenericAPIView):
             "เจ้าพนักงานปกครอง ชำนาญการพิเศษขึ้นไป) มิฉะนั้นได้ 403 พร้อมรหัส เช่น POLICY_DENIED"
         ),
         request=ReceiptIssueSerializer,
-        responses={201: ReceiptSerializer},
+        parameters=[OpenApiParameter(
+            "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+            description="รหัสที่ผู้เรียกสร้างต่อการออกหนึ่งครั้ง (เช่น UUID) ส่งซ้ำเมื่อไม่ได้รับคำตอบ: "
+                        "ได้ใบเสร็จใบเดิม (200) ไม่ใช่ใบใหม่",
+        )],
+        responses={201: ReceiptSerializer, 200: ReceiptSerializer},
     )
     def post(self, request):
         roles = selectors.receipt_roles_held(request.user)
@@ -121,11 +126,14 @@ class ReceiptListCreateView(GenericAPIView):
                     for item in data["items"]
                 ],
                 ip_address=client_ip(request),
+                idempotency_key=request.headers.get("Idempotency-Key"),
             )
         except services.ReceiptRefused as refusal:
             raise right_refused(refusal) from None
+        replayed = receipt.replayed
         receipt = _receipt_by_number(request, ReceiptNumber.of(receipt))
-        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+        return Response(ReceiptSerializer(receipt).data,
+                        status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
 
 
 class ReceiptDetailView(GenericAPIView):

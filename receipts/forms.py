@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -52,6 +53,9 @@ def _unit_choices(roles: list[RoleAtUnit]) -> list[Unit]:
 
 
 class ReceiptForm(forms.Form):
+    # One token per form shown: pressing "issue" twice, or again after a timeout, issues one receipt.
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False,
+                                       initial=lambda: uuid.uuid4().hex)
     unit = forms.ModelChoiceField(label=_("หน่วยงานที่ออกใบเสร็จ"), queryset=Unit.objects.none(), empty_label=None)
     category = forms.ChoiceField(label=_("ประเภทใบเสร็จ"), choices=())
     fee_type = forms.ModelChoiceField(

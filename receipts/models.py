@@ -245,6 +245,9 @@ class Receipt(models.Model):
         related_name="voided_receipts",
     )
     void_reason = models.CharField(_("เหตุผลที่ยกเลิก"), max_length=255, blank=True)
+    # The client's key for one issue (the API's Idempotency-Key header, the web form's token): a retry after a lost
+    # answer gets the receipt already issued instead of a second one.
+    idempotency_key = models.CharField(_("รหัสกันออกซ้ำ"), max_length=64, blank=True, editable=False)
 
     objects = ImmutableQuerySet.as_manager()
 
@@ -265,6 +268,10 @@ class Receipt(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="receipt_void_has_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["issued_by", "idempotency_key"], condition=~Q(idempotency_key=""),
+                name="receipt_one_per_idempotency_key",
             ),
         ]
         indexes = [models.Index(fields=["unit", "issued_on"])]

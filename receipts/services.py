@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -233,12 +233,19 @@ def receipt_issue(
     fee_type: FeeType | None = None,
     payin_slip: PayInSlip | None = None,
     ip_address: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Receipt:
     """Issue the next receipt of `unit`'s fiscal year, dated today (Asia/Bangkok); no back-dating.
 
+    With an `idempotency_key`, the issuer's earlier receipt under the same key is returned instead of a new one (a
+    retry after a dropped connection); its `replayed` attribute is then True. Two retries racing each other meet at
+    the unique constraint, and the loser's transaction (its number included) rolls back: no gap, no duplicate.
     Raises ReceiptRefused (logged) when a right is missing, ValidationError when the input is wrong.
     """
     category = Category(category)
+    key = (idempotency_key or "").strip()[:64] or None
+    if key is not None and (earlier := _receipt_for_key(issuer, key)) is not None:
+        return earlier
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -267,7 +274,7 @@ def receipt_issue(
                 payer_address=payer_address.strip(), payment_method=payment_method,
                 payment_reference=payment_reference.strip(), total=total, issued_on=on, issued_at=now,
                 issued_by=issuer, issuer_name=official.full_name, issuer_position=_issuer_position(official),
-                office_name=unit.display_name, payin_slip=payin_slip,
+                office_name=unit.display_name, payin_slip=payin_slip, idempotency_key=key or "",
             )
             # The foreign keys are not looked up again: the service holds the unit, fee type, issuer and locked slip.
             receipt.full_clean(exclude=["number", "unit", "fee_type", "issued_by", "payin_slip"],
@@ -289,7 +296,20 @@ def receipt_issue(
         _record_refusal(user=issuer, unit=unit, action="issue", category=category, refusal=refusal,
                         ip_address=ip_address)
         raise
+    except IntegrityError:
+        earlier = _receipt_for_key(issuer, key) if key is not None else None
+        if earlier is None:
+            raise
+        return earlier
+    receipt.replayed = False
     return receipt
+
+
+def _receipt_for_key(issuer: User, key: str) -> Receipt | None:
+    earlier = Receipt.objects.filter(issued_by=issuer, idempotency_key=key).first()
+    if earlier is not None:
+        earlier.replayed = True
+    return earlier
 
 
 def receipt_void(*, receipt: Receipt, actor: User, reason: str, ip_address: str | None = None) -> Receipt:

@@ -124,7 +124,7 @@ class ReceiptCreateView(View):
                     services.ItemInput(row["description"], row["quantity"], row["unit_price"])
                     for row in items.cleaned_data if row
                 ],
-                ip_address=client_ip(request),
+                ip_address=client_ip(request), idempotency_key=data["submission_token"] or None,
             )
         except services.ReceiptRefused as refusal:
             form.add_error(None, str(refusal))

@@ -55,6 +55,22 @@ def test_issue_returns_the_next_number_and_logs_it(bearer, clerk):
 
 
 @pytest.mark.django_db
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_receipt(bearer, clerk, make_account):
+    api = bearer(clerk)
+    first = api.post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = api.post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["number"] == first.json()["number"]
+    assert Receipt.objects.count() == 1
+    other = api.post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-2")
+    assert other.status_code == 201 and other.json()["number"] != first.json()["number"]
+    # A key is the caller's own: another clerk's same key issues that clerk's own receipt.
+    colleague = make_account("ISV_USER", "ISV_FEE_RECEIPT", position_name="เจ้าพนักงานธุรการ", level_code="O2")
+    theirs = bearer(colleague).post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert theirs.status_code == 201 and Receipt.objects.count() == 3
+
+
+@pytest.mark.django_db
 def test_rank_rule_refuses_a_k2_deputy_and_logs_the_refusal(bearer, make_account):
     k2 = make_account("ISV_AUCTION_RECEIPT", level_code="K2")
     response = bearer(k2).post(RECEIPTS, auction_receipt(), format="json")

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -96,6 +97,21 @@ def issue_post(**overrides):
     data["fee_type"] = FeeType.objects.get(code="IDCARD").pk
     data.update(overrides)
     return data
+
+
+@pytest.mark.django_db
+def test_the_form_pressed_twice_issues_one_receipt(client, world):
+    client.force_login(world["clerk"])
+    page = client.get(reverse("receipts:receipt-create")).content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f]{32})"', page).group(1)
+    before = Receipt.objects.count()
+    events = Event.objects.filter(action="receipts.receipt.issued", actor=world["clerk"])
+    events_before = events.count()
+    first = client.post(reverse("receipts:receipt-create"), issue_post(submission_token=token))
+    again = client.post(reverse("receipts:receipt-create"), issue_post(submission_token=token))
+    assert Receipt.objects.count() == before + 1
+    assert first.url == again.url  # the retry lands on the receipt already issued
+    assert events.count() == events_before + 1
 
 
 @pytest.mark.django_db
