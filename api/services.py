@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.lifecycle import locked_usernames
 from accounts.models import User
 from api.models import ApiToken
 from events.services import event_record
@@ -37,12 +38,14 @@ class TokenRefused(Exception):
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
     TOKEN_REVOKED = "TOKEN_REVOKED"
     ACCOUNT_INACTIVE = "ACCOUNT_INACTIVE"
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
 
     MESSAGES = {
         TOKEN_INVALID: "โทเค็นไม่ถูกต้อง",
         TOKEN_EXPIRED: "โทเค็นหมดอายุแล้ว กรุณาสร้างโทเค็นใหม่ที่หน้าข้อมูลของฉัน",
         TOKEN_REVOKED: "โทเค็นนี้ถูกเพิกถอนแล้ว",
         ACCOUNT_INACTIVE: "บัญชีเจ้าของโทเค็นถูกระงับการใช้งาน",
+        ACCOUNT_LOCKED: "บัญชีเจ้าของโทเค็นถูกล็อกเพราะใส่รหัสผ่านผิดหลายครั้ง ติดต่อผู้ตรวจสอบสิทธิ์เพื่อปลดล็อก",
     }
 
     def __init__(self, code: str):
@@ -164,6 +167,9 @@ def api_token_authenticate(*, plaintext: str, ip_address: str | None = None) -> 
         raise TokenRefused(TokenRefused.TOKEN_EXPIRED)
     if not token.user.is_active:
         raise TokenRefused(TokenRefused.ACCOUNT_INACTIVE)
+    # A lock stops the account on every door: someone guessing its password must not keep using its tokens.
+    if locked_usernames().filter(username=token.user.username).exists():
+        raise TokenRefused(TokenRefused.ACCOUNT_LOCKED)
     if (
         token.last_used_at is None
         or now - token.last_used_at >= LAST_USED_RESOLUTION

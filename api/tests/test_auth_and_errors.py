@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from api.exceptions import flatten_errors
 
@@ -116,3 +117,18 @@ def test_an_empty_filter_means_no_filter(make_account, bearer):
     assert api.get("/api/v1/audit/", {"unit": ""}).json() == api.get("/api/v1/audit/").json()
     assert api.get("/api/v1/change-requests/", {"status": ""}).status_code == 200
     assert api.get("/api/v1/change-requests/", {"status": "maybe"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_locked_accounts_tokens_stop_working(make_account, client, settings):
+    from api.services import api_token_create
+
+    holder = make_account("ISV_USER", username="locked.4701")
+    issued = api_token_create(user=holder, name="สคริปต์", days=30)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}")
+    assert api.get("/api/v1/me/").status_code == 200
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "locked.4701", "password": "wrong-guess"})
+    refused = api.get("/api/v1/me/")
+    assert refused.status_code == 401 and refused.json()["code"] == "ACCOUNT_LOCKED"
