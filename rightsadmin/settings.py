@@ -158,6 +158,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rightsadmin@dopa.go.th")
 
+# Signed anchors of the event chain (events/anchors.py): the key must not live in the database, nor should the file.
+EVENT_ANCHOR_KEY = env.str("EVENT_ANCHOR_KEY", default="")
+EVENT_ANCHOR_FILE = Path(env.str("EVENT_ANCHOR_FILE", default=str(BASE_DIR / "var" / "event-anchors.jsonl")))
+
 # Security headers. Production turns on HTTPS-only behaviour through SECURE_SSL.
 SECURE_SSL = env.bool("SECURE_SSL", default=False)
 SECURE_SSL_REDIRECT = SECURE_SSL

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from events.anchors import AnchorError, anchor_latest
 from events.services import event_chain_head, event_chain_verify
 
 
@@ -11,6 +12,10 @@ class Command(BaseCommand):
             "--anchor", metavar="SEQ:HASH",
             help="a head printed by an earlier run and kept outside the database; catches a recomputed chain",
         )
+        parser.add_argument(
+            "--anchor-file", metavar="FILE",
+            help="signed anchors (anchor_event_log); default EVENT_ANCHOR_FILE, checked whenever it exists",
+        )
 
     def handle(self, *args, **options):
         anchor = None
@@ -19,6 +24,16 @@ class Command(BaseCommand):
             if not seq.isdigit() or len(digest) != 64:
                 raise CommandError("--anchor ต้องอยู่ในรูปแบบ ลำดับ:แฮช 64 ตัวอักษร")
             anchor = (int(seq), digest.lower())
+        else:
+            try:
+                latest = anchor_latest(options["anchor_file"])
+            except AnchorError as exc:
+                raise CommandError(str(exc)) from None
+            if latest is not None:
+                anchor = (latest.seq, latest.hash)
+                self.stdout.write(f"ตรวจกับจุดยึดที่ลงนามเมื่อ {latest.at}: {latest.seq}:{latest.hash}")
+            elif options["anchor_file"]:
+                raise CommandError(f"ไม่พบไฟล์จุดยึด {options['anchor_file']}")
         broken = event_chain_verify(anchor=anchor)
         if broken is not None:
             raise CommandError(f"บันทึกเหตุการณ์ถูกแก้ไข: {broken} [{broken.kind}]")
