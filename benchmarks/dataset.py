@@ -477,6 +477,7 @@ RECEIPT_COLUMNS = [
     "voided_at",
     "voided_by_id",
     "void_reason",
+    "idempotency_key",
 ]
 
 
@@ -579,6 +580,7 @@ def _receipt_rows(series: list[ReceiptSeries], *, seed: int) -> Iterator[list]:
                 None,
                 None,
                 "",
+                "",
             ]
 
 
@@ -634,6 +636,6 @@ def _copy_receipts(rows: list[list]) -> None:
         # NULL is the unquoted empty field; text columns that are empty but NOT NULL are written quoted ("").
         cursor.cursor.copy_expert(
             f"COPY {Receipt._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
-            f"(payer_national_id, payer_address, payment_reference, void_reason))",
+            f"(payer_national_id, payer_address, payment_reference, void_reason, idempotency_key))",
             buffer,
         )
