@@ -7,6 +7,7 @@ is 403, anything outside the caller's scope is 404 (outsiders learn nothing abou
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -40,6 +41,13 @@ class ApiError(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "BAD_REQUEST"
     default_detail = "คำขอไม่ถูกต้อง"
+
+
+class RequestTooLarge(ApiError):
+    """Django's bounds on a request body (DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_MEMORY_SIZE, ...)."""
+
+    default_code = "REQUEST_TOO_LARGE"
+    default_detail = "คำขอมีข้อมูลมากเกินกว่าที่รับได้ (จำนวนช่องหรือขนาดเกินกำหนด)"
 
 
 class MenuDenied(exceptions.PermissionDenied):
@@ -98,6 +106,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, AuthorityRefused):
         # A refusal of the authority to grant: its rule is the code (GRANT_ABOVE_AUTHORITY, SELF_DEALING, ...).
         exc = exceptions.PermissionDenied(detail=exc.message, code=exc.rule.upper())
+    elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        # Raised while DRF parses the body; without this the client would get Django's HTML 400 page.
+        exc = RequestTooLarge()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*(exc.args or [None]))
     response = exception_handler(exc, context)

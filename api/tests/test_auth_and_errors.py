@@ -132,3 +132,15 @@ def test_a_locked_accounts_tokens_stop_working(make_account, client, settings):
         client.post("/login/", {"username": "locked.4701", "password": "wrong-guess"})
     refused = api.get("/api/v1/me/")
     assert refused.status_code == 401 and refused.json()["code"] == "ACCOUNT_LOCKED"
+
+
+@pytest.mark.django_db
+def test_a_body_past_djangos_bounds_is_a_json_error_not_the_html_page(bearer, make_account):
+    reviewer = make_account("DISTRICT_REVIEWER", unit_code="4701")
+    fields = "&".join(f"accounts={index}" for index in range(1_200))  # DATA_UPLOAD_MAX_NUMBER_FIELDS is 1,000
+    response = bearer(reviewer).post(
+        "/api/v1/leaver-reports/", data=f"reason=x&{fields}", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "REQUEST_TOO_LARGE"
