@@ -153,6 +153,13 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Bounds on an imported registry file, whatever its size on disk (accounts/importers/reading.py): a national accounts
+# file has about 30,000 rows of 9 columns, so these leave a tenfold margin and still stop a hostile file at once.
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=300_000)
+REGISTRY_IMPORT_MAX_COLUMNS = env.int("REGISTRY_IMPORT_MAX_COLUMNS", default=50)
+REGISTRY_IMPORT_MAX_BLANK_ROWS = env.int("REGISTRY_IMPORT_MAX_BLANK_ROWS", default=1_000)
+REGISTRY_IMPORT_MAX_UNPACKED_BYTES = env.int("REGISTRY_IMPORT_MAX_UNPACKED_BYTES", default=256 * 1024 * 1024)
+REGISTRY_IMPORT_MAX_COMPRESSION_RATIO = env.int("REGISTRY_IMPORT_MAX_COMPRESSION_RATIO", default=100)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Official
+from accounts.tests.test_hostile_files import TWO_BILLION_ROWS
 from events.models import Event
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -76,3 +77,12 @@ def test_import_needs_the_menu_a_file_and_a_known_kind(bearer, make_account, cen
     unreadable = api.post(f"{IMPORTS}officials/", {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")})
     assert unreadable.status_code == 400 and unreadable.json()["code"] in ("IMPORT_FILE_UNREADABLE", "IMPORT_REJECTED")
     assert api.post(f"{IMPORTS}officials/", {"x": "y"}, format="json").status_code == 415
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_hostile_file_with_a_json_error(bearer, central):
+    response = bearer(central).post(
+        "/api/v1/imports/officials/?dry_run=1", {"file": SimpleUploadedFile("officials.xlsx", TWO_BILLION_ROWS)}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "IMPORT_FILE_UNREADABLE" and "2,000,000,000" in response.json()["detail"]
