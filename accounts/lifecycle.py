@@ -487,11 +487,15 @@ def account_move(*, account: User, line: OrderLine, actor: User, scope: Scope, i
 # Accounts locked by failed logins (django-axes keeps the attempts by username)
 
 
-def locked_usernames() -> QuerySet:
-    """A subquery of the usernames locked out now; reviewers unlock them with account_unlock."""
+def locked_usernames(*, ip_address: str | None = None) -> QuerySet:
+    """A subquery of the usernames locked out now, at any address or at `ip_address` (axes locks a username at the
+    address its wrong passwords came from); reviewers unlock them with account_unlock."""
     from axes.models import AccessAttempt  # axes imports the user model at import time
 
-    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values("username")
+    locks = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    if ip_address is not None:
+        locks = locks.filter(ip_address=ip_address)
+    return locks.values("username")
 
 
 # ---------------------------------------------------------------------------------------------------------------

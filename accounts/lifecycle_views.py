@@ -5,6 +5,7 @@ Objects outside the viewer's scope answer 404 (they do not exist for the viewer)
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -641,7 +642,9 @@ class LockedAccountsView(MenuRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from axes.models import AccessAttempt
 
-        last = AccessAttempt.objects.filter(username=OuterRef("username")).order_by("-attempt_time")
+        last = AccessAttempt.objects.filter(
+            username=OuterRef("username"), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).order_by("-attempt_time")
         qs = (
             self.accounts_in_scope().filter(username__in=locked_usernames())
             .select_related("registered_unit")

@@ -1,6 +1,7 @@
 """Record logins, failed logins and lockouts in the event log."""
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -9,7 +10,20 @@ from events.services import event_record
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address, for the event log and the login locks (settings.AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, unless settings.TRUSTED_PROXY_COUNT proxies of our own stand in front: each appends the address it
+    received from to X-Forwarded-For, so the client is the TRUSTED_PROXY_COUNT-th entry from the right. Entries
+    further left are whatever the client wrote itself and are never believed.
+    """
+    if request is None:
+        return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 @receiver(user_logged_in)

@@ -167,8 +167,9 @@ def api_token_authenticate(*, plaintext: str, ip_address: str | None = None) -> 
         raise TokenRefused(TokenRefused.TOKEN_EXPIRED)
     if not token.user.is_active:
         raise TokenRefused(TokenRefused.ACCOUNT_INACTIVE)
-    # A lock stops the account on every door: someone guessing its password must not keep using its tokens.
-    if locked_usernames().filter(username=token.user.username).exists():
+    # A lock stops the account on every door from where it was locked: whoever guessed its password there must not
+    # go on with its tokens. Elsewhere the holder's scripts keep working, as the holder's own login does.
+    if locked_usernames(ip_address=ip_address).filter(username=token.user.username).exists():
         raise TokenRefused(TokenRefused.ACCOUNT_LOCKED)
     if (
         token.last_used_at is None

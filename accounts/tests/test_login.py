@@ -114,3 +114,86 @@ def test_password_change_is_logged(client):
     )
     assert response.status_code == 302
     assert Event.objects.filter(action="accounts.password.changed", actor=account).exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Locks by username and address, the throttle per address
+
+
+def login_from(client, address, username, password, **headers):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_holder_out(client):
+    account = UserFactory()
+    for attempt in range(3):
+        login_from(client, "203.0.113.9", account.username, f"wrong-{attempt}")
+    assert login_from(client, "203.0.113.9", account.username, PASSWORD).status_code == 429
+    assert login_from(client, "10.47.1.20", account.username, PASSWORD).status_code == 302
+    locked = Event.objects.filter(action="accounts.login.locked").order_by("seq").first()
+    assert locked.ip_address == "203.0.113.9" and locked.data["username"] == account.username
+
+
+@pytest.mark.django_db
+def test_an_unlock_clears_the_lock_at_every_address(client):
+    from accounts.services import account_unlock
+
+    account = UserFactory()
+    for address in ("203.0.113.9", "198.51.100.7"):
+        for attempt in range(3):
+            login_from(client, address, account.username, f"wrong-{attempt}")
+    assert account_unlock(account=account, actor=None) == 2
+    assert login_from(client, "198.51.100.7", account.username, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_usernames_is_throttled_without_counting_against_them(client, settings):
+    settings.LOGIN_IP_FAILURE_LIMIT = 5
+    targets = UserFactory.create_batch(6)
+    for account in targets[:5]:
+        assert login_from(client, "203.0.113.9", account.username, "guess").status_code == 200
+    failures = Event.objects.filter(action="accounts.login.failed").count()
+
+    for _ in range(2):
+        refused = login_from(client, "203.0.113.9", targets[5].username, PASSWORD)
+        assert refused.status_code == 429
+        assert "15 นาที" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert Event.objects.filter(action="accounts.login.failed").count() == failures  # nothing was tried
+    throttled = Event.objects.filter(action="accounts.login.throttled")
+    assert throttled.count() == 1 and throttled.get().data["failures"] == 5
+    assert login_from(client, "10.47.1.20", targets[5].username, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_throttle_forgets_failures_older_than_its_window(client, settings):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    settings.LOGIN_IP_FAILURE_LIMIT = 2
+    first, second, third = UserFactory.create_batch(3)
+    login_from(client, "198.51.100.20", first.username, "guess")
+    login_from(client, "198.51.100.20", second.username, "guess")
+    assert login_from(client, "198.51.100.20", third.username, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=settings.LOGIN_IP_WINDOW_MINUTES + 1))
+    assert login_from(client, "198.51.100.20", third.username, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_forwarded_for_header_is_believed_only_from_our_own_proxies(client, settings):
+    account = UserFactory()
+    for attempt in range(3):  # a client writing its own X-Forwarded-For is still locked at its real address
+        login_from(client, "203.0.113.9", account.username, f"wrong-{attempt}", HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}")
+    assert login_from(client, "203.0.113.9", account.username, PASSWORD).status_code == 429
+
+    settings.TRUSTED_PROXY_COUNT = 1  # behind our proxy at 127.0.0.1, the client is the right-most entry
+    other = UserFactory()
+    for attempt in range(3):
+        login_from(client, "127.0.0.1", other.username, f"wrong-{attempt}", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50")
+    assert login_from(client, "127.0.0.1", other.username, PASSWORD,
+                      HTTP_X_FORWARDED_FOR="203.0.113.50").status_code == 429
+    assert login_from(client, "127.0.0.1", other.username, PASSWORD,
+                      HTTP_X_FORWARDED_FOR="203.0.113.50, 10.47.1.20").status_code == 302

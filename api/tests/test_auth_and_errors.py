@@ -144,3 +144,17 @@ def test_a_body_past_djangos_bounds_is_a_json_error_not_the_html_page(bearer, ma
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "REQUEST_TOO_LARGE"
+
+
+@pytest.mark.django_db
+def test_a_lock_stops_tokens_only_from_the_address_it_was_locked_at(make_account, client, settings):
+    from api.services import api_token_create
+
+    holder = make_account("ISV_USER", username="locked.elsewhere.4701")
+    issued = api_token_create(user=holder, name="สคริปต์", days=30)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": holder.username, "password": "wrong-guess"}, REMOTE_ADDR="203.0.113.9")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}")
+    assert api.get("/api/v1/me/", REMOTE_ADDR="203.0.113.9").json()["code"] == "ACCOUNT_LOCKED"
+    assert api.get("/api/v1/me/", REMOTE_ADDR="10.47.1.20").status_code == 200
