@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import (
     AssignmentOrder,
     ChangeRequest,
+    DeniedAccess,
     LeaverReport,
     Level,
     Official,
@@ -330,6 +331,14 @@ class LeaverReportAdmin(ReadOnlyMixin, AccountNationalIdColumn, admin.ModelAdmin
 
 # Groups carry Django permissions, hence menus: their changes are logged like any other right-bearing record.
 admin.site.unregister(Group)
+
+
+@admin.register(DeniedAccess)
+class DeniedAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["hour", "account", "ip_address", "count", "forbidden", "not_found", "refused", "last_path"]
+    list_filter = ["hour"]
+    search_fields = ["account__username", "ip_address"]
+    list_select_related = ["account"]
 
 
 @admin.register(Group)

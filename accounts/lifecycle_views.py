@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from accounts import lifecycle, rules
 from accounts.change_review import change_request_evidence, flag_labels
+from accounts.denials import repeated_denials
 from accounts.forms_lifecycle import (
     BaseOrderLineFormSet,
     ChangeRequestForm,
@@ -635,6 +636,10 @@ class RightsSyncView(MenuRequiredMixin, TemplateView):
 # Accounts locked by failed logins
 
 
+REPEATED_DENIALS_DAYS = 7
+REPEATED_DENIALS_SHOWN = 50
+
+
 class LockedAccountsView(MenuRequiredMixin, TemplateView):
     menu = "menu_review_accounts"
     template_name = "lifecycle/locked_accounts.html"
@@ -651,7 +656,11 @@ class LockedAccountsView(MenuRequiredMixin, TemplateView):
             .annotate(locked_at=Subquery(last.values("attempt_time")[:1]), locked_ip=Subquery(last.values("ip_address")[:1]))
             .order_by("registered_unit__code", "username")
         )
-        return super().get_context_data(page_obj=paginate(self.request, qs), **kwargs)
+        return super().get_context_data(
+            page_obj=paginate(self.request, qs),
+            denials=repeated_denials(scope=self.scope, days=REPEATED_DENIALS_DAYS)[:REPEATED_DENIALS_SHOWN],
+            denials_days=REPEATED_DENIALS_DAYS, denials_repeated=settings.DENIED_ACCESS_REPEATED, **kwargs,
+        )
 
 
 class AccountUnlockView(MenuRequiredMixin, View):

@@ -555,3 +555,39 @@ class LeaverReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"รายงานผู้พ้นจากหน้าที่ #{self.pk} ({self.account_id})"
+
+
+class DeniedAccess(models.Model):
+    """Requests refused to an account, counted per account, address and hour (accounts.denials).
+
+    A 403, or a 404 on a page that exists (outside one's scope looks like missing, on purpose), or a refused grant.
+    One row per hour however many requests, so an account probing outside its scope shows up to its reviewers
+    without one row per request; the event log gets the first of each hour and the one that makes it repeated.
+    """
+
+    class Kind(models.TextChoices):
+        FORBIDDEN = "forbidden", _("ไม่มีสิทธิ์ (403)")
+        NOT_FOUND = "not_found", _("นอกขอบเขตหรือไม่มีรายการ (404)")
+        REFUSED = "refused", _("ขอให้สิทธิ์เกินอำนาจ")
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="denied_accesses")
+    ip_address = models.CharField(_("หมายเลข IP"), max_length=45, blank=True)  # "" when unknown, so it can be unique
+    hour = models.DateTimeField(_("ชั่วโมง"))
+    count = models.PositiveIntegerField(_("จำนวนครั้ง"), default=0)
+    forbidden = models.PositiveIntegerField(default=0)
+    not_found = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    first_path = models.CharField(max_length=300, blank=True)
+    last_path = models.CharField(max_length=300, blank=True)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("การเข้าถึงที่ถูกปฏิเสธ")
+        verbose_name_plural = _("การเข้าถึงที่ถูกปฏิเสธ")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "ip_address", "hour"], name="denied_access_once_per_hour"),
+        ]
+        indexes = [models.Index(fields=["hour"], name="denied_access_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.ip_address} {self.hour:%Y-%m-%d %H}: {self.count}"

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import rules
-from accounts.models import Role, Unit, UnitUserObjectPermission, User
+from accounts.denials import denied_access_record
+from accounts.models import DeniedAccess, Role, Unit, UnitUserObjectPermission, User
 from accounts.rights import Scope
 from events.services import event_record
 
@@ -44,13 +45,17 @@ def refusals_logged(
                 where = unit(kwargs) if unit is not None else (
                     getattr(subject, "registered_unit", None) or getattr(subject, "issuing_unit", None)
                 )
+                actor = kwargs.get("actor")
                 with transaction.atomic():
                     event_record(
-                        action=action, actor=kwargs.get("actor"), target=subject, unit=where,
+                        action=action, actor=actor, target=subject, unit=where,
                         ip_address=kwargs.get("ip_address"),
                         data={"service": service.__name__, "rule": refusal.rule, "reason": refusal.message,
                               **refusal.data},
                     )
+                if actor is not None:
+                    denied_access_record(account=actor, kind=DeniedAccess.Kind.REFUSED, path=service.__name__,
+                                         ip_address=kwargs.get("ip_address"))
                 raise
 
         return logged

@@ -15,6 +15,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from accounts.middleware import DENIAL_COUNTED
 from accounts.rules import AuthorityRefused
 
 NOT_FOUND_DETAIL = "ไม่พบรายการที่ขอ หรือรายการนั้นอยู่นอกขอบเขตหน่วยงานของท่าน"
@@ -105,6 +106,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, AuthorityRefused):
         # A refusal of the authority to grant: its rule is the code (GRANT_ABOVE_AUTHORITY, SELF_DEALING, ...).
+        # Its service counted it already (accounts.denials); the 403 must not count it again.
+        request = context.get("request")
+        if request is not None:
+            setattr(request._request, DENIAL_COUNTED, True)
         exc = exceptions.PermissionDenied(detail=exc.message, code=exc.rule.upper())
     elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         # Raised while DRF parses the body; without this the client would get Django's HTML 400 page.

@@ -10,6 +10,7 @@ EVENT_ACTIONS = {
     "accounts.login.succeeded": _("เข้าสู่ระบบ"),
     "accounts.login.failed": _("เข้าสู่ระบบไม่สำเร็จ"),
     "accounts.login.locked": _("บัญชีถูกล็อกเพราะใส่รหัสผ่านผิด"),
+    "accounts.access.denied": _("ถูกปฏิเสธการเข้าถึง (นับต่อชั่วโมง)"),
     "accounts.login.throttled": _("งดรับการเข้าสู่ระบบจากเครื่องที่ใส่รหัสผ่านผิดหลายครั้ง"),
     "accounts.login.unlocked": _("ปลดล็อกบัญชี"),
     "accounts.logout": _("ออกจากระบบ"),

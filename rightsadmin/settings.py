@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.DeniedAccessMiddleware",
     # axes must come last: it reads the outcome of the authentication above.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +131,9 @@ LOGIN_IP_WINDOW_MINUTES = env.int("LOGIN_IP_WINDOW_MINUTES", default=15)
 # Proxies of our own in front of gunicorn that append the client's address to X-Forwarded-For (0: none; then
 # REMOTE_ADDR is the client, and a client's own X-Forwarded-For is ignored).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Refusals (403, 404 of a page that exists, refused grants) of one account from one address in one hour that make
+# it "repeated" for its reviewers (accounts/denials.py).
+DENIED_ACCESS_REPEATED = env.int("DENIED_ACCESS_REPEATED", default=10)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

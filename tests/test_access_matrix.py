@@ -48,8 +48,10 @@ CENTRAL = frozenset({"admin.central"})
 ISSUER = frozenset({"clerk.4701"})
 RECEIPT_VIEWERS = REVIEWERS | ISSUER
 REFUSED = frozenset({403, 404})
-# The entries a refused POST may add to the event log: the services log every refusal of a right or an authority.
+# The entries a refused POST may add to the event log: the services log every refusal of a right or an authority,
+# and accounts.denials counts every 403 and 404 an account receives (its first of the hour is an event).
 LOGGED_REFUSALS = {
+    "accounts.access.denied",
     "receipts.receipt.refused", "accounts.role.refused", "accounts.order.refused", "accounts.login.unlock_refused",
     "accounts.change_request.refused", "accounts.leaver_report.refused", "accounts.registry.refused",
     "audit.round.refused",
