@@ -7,7 +7,9 @@ never emptied from the application.
 How the triggers learn that a wipe is allowed, per connection and never stored in the database:
 - SQLite calls `rightsadmin_event_log_writable()`, a function this module registers on every connection; it answers
   from a thread-local switch. A client without the function (the sqlite3 shell) gets an error, so it fails closed.
-- PostgreSQL reads the session setting `rightsadmin.event_log_writable`.
+- PostgreSQL reads the session setting `rightsadmin.event_log_writable`, and believes it only from the table's
+  owner: the role the application runs as in production is not the owner (`manage.py grant_app_role`), so it
+  can neither flip the switch to any effect nor disable or drop the triggers.
 """
 
 from __future__ import annotations
@@ -65,15 +67,30 @@ SQLITE_INSTALL = [
 ]
 SQLITE_REMOVE = ["DROP TRIGGER IF EXISTS events_event_no_update", "DROP TRIGGER IF EXISTS events_event_no_delete"]
 
-PG_INSTALL = [
-    f"""CREATE OR REPLACE FUNCTION events_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+# The switch opens the log only to a session whose user owns the table (or a superuser): the owner could drop the
+# triggers anyway. The role the application runs as in production owns nothing (see `grant_app_role`), so neither
+# the switch nor ALTER TABLE ... DISABLE TRIGGER is open to it, and it holds no UPDATE, DELETE or TRUNCATE right.
+PG_FUNCTION = f"""CREATE OR REPLACE FUNCTION events_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF coalesce(current_setting('{PG_SETTING}', true), '') = 'on'
+           AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;  -- UPDATE; ignored for the statement-level TRUNCATE trigger
+        END IF;
+        RAISE EXCEPTION '{APPEND_ONLY_MESSAGE} (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+    END $$"""
+# The function of events migration 0002, which any session could switch off; kept to reverse migration 0003.
+PG_FUNCTION_0002 = f"""CREATE OR REPLACE FUNCTION events_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF coalesce(current_setting('{PG_SETTING}', true), '') = 'on' THEN
             IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
             RETURN NEW;  -- UPDATE; ignored for the statement-level TRUNCATE trigger
         END IF;
         RAISE EXCEPTION '{APPEND_ONLY_MESSAGE} (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
-    END $$""",
+    END $$"""
+
+PG_INSTALL = [
+    PG_FUNCTION,
     """CREATE TRIGGER events_event_no_update_delete BEFORE UPDATE OR DELETE ON events_event
         FOR EACH ROW EXECUTE FUNCTION events_event_append_only()""",
     """CREATE TRIGGER events_event_no_truncate BEFORE TRUNCATE ON events_event
@@ -93,6 +110,12 @@ def install(connection) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def replace_pg_function(connection, body: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(body)
 
 
 def remove(connection) -> None:
