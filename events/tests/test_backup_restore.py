@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+# Here rather than in tests/: pytest-django runs transactional tests in collection order, and the browser journeys
+# of tests/browser leave Playwright's event loop in this thread, where the ORM refuses to run.
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 SCRIPTS = Path(settings.BASE_DIR) / "scripts"
