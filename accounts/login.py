@@ -13,12 +13,12 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.ratelimit import request_counted
 from accounts.signals import client_ip
 from events.services import event_record
 
@@ -44,8 +44,10 @@ def address_throttled(ip_address: str | None) -> bool:
 
 
 def _record_throttle(request, ip_address: str) -> None:
-    # One event per address and window per worker: a client that keeps posting must not fill the event log.
-    if cache.add(f"login-throttled:{ip_address}", True, timeout=settings.LOGIN_IP_WINDOW_MINUTES * 60):
+    # One event per address and window, across every server process: a client that keeps posting must not fill
+    # the event log.
+    refused = request_counted(f"login-throttled:{ip_address}", window_seconds=settings.LOGIN_IP_WINDOW_MINUTES * 60)
+    if refused.hits == 1:
         event_record(
             action="accounts.login.throttled", ip_address=ip_address, target_label=ip_address,
             data={"failures": failed_logins_from(ip_address), "limit": settings.LOGIN_IP_FAILURE_LIMIT,

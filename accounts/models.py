@@ -591,3 +591,21 @@ class DeniedAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}@{self.ip_address} {self.hour:%Y-%m-%d %H}: {self.count}"
+
+
+class RateCounter(models.Model):
+    """Requests counted for one client and limit in the current window (accounts.ratelimit), shared by every server
+    process because it lives in the database: the API's rate per token, account or address, and the login
+    throttle's once-per-window event."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_number = models.BigIntegerField()  # seconds since the epoch // the window's length
+    window_seconds = models.PositiveIntegerField()
+    hits = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ตัวนับคำขอ")
+        verbose_name_plural = _("ตัวนับคำขอ")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

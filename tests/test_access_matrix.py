@@ -31,7 +31,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -355,11 +354,6 @@ def seen():
     for name in sorted(rows):
         lines.append(f"| {name} | " + " | ".join(rows[name].get(p, "") for p in personas) + " |")
     (ARTIFACTS / "access-matrix.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()  # the API's throttles count per user and address in the cache
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,12 @@
 """Session and token authentication, throttling per token, and the shape of every error."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.exceptions import flatten_errors
 
 ME = "/api/v1/me/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db
