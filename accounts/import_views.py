@@ -4,6 +4,8 @@ For central admins and province reviewers (menu `menu_import_registry`); a provi
 units in the province (the importer refuses the others, row by row). The uploaded file waits under
 MEDIA_ROOT/imports/ with a random name; the session keeps only that name and the file's details, so another
 session cannot preview or confirm it. Confirming checks the file again, against the database as it is then.
+Checking and importing run beside the request (accounts.import_jobs): the preview page shows their progress until
+they are done.
 """
 
 from __future__ import annotations
@@ -22,22 +24,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts import import_jobs
 from accounts.forms import RegistryImportForm, registry_import_max_bytes
-from accounts.importers import IMPORTERS, Action, ImportFileError, ImportReport, registry_import
+from accounts.import_jobs import PREVIEW_ROWS, UPLOAD_DIR, ImportJob, upload_dir
+from accounts.importers import IMPORTERS, Action
 from accounts.rights import Scope, cached_account_rights
 from accounts.signals import client_ip
 
+__all__ = ["SESSION_KEY", "UPLOAD_DIR", "upload_dir"]
+
 SESSION_KEY = "registry_imports"
-UPLOAD_DIR = "imports"
 # Pending uploads kept per session; an older one is removed when a new one arrives.
 MAX_PENDING = 3
-# Rows of the preview tables; the counts above them cover the whole file.
-PREVIEW_ROWS = 500
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR
 
 
 class RegistryImportAccessMixin:
@@ -73,6 +72,7 @@ def _forget(request, token: str) -> None:
     pending = uploads.pop(token, None)
     if pending is not None:
         (upload_dir() / f"{token}.{pending['format']}").unlink(missing_ok=True)
+        import_jobs.import_job_forgotten(token)
     request.session[SESSION_KEY] = uploads
 
 
@@ -112,30 +112,47 @@ def _columns_by_kind() -> list[dict]:
     ]
 
 
-def _preview_context(token: str, pending: dict, report: ImportReport, scope: Scope) -> dict:
-    labels = IMPORTERS[pending["kind"]].column_labels
-    problems = [
-        {"row": p.row, "column": p.column, "label": labels.get(p.column, ""), "message": p.message}
-        for p in report.problems[:PREVIEW_ROWS]
-    ]
-    warnings = [
-        {"row": w.row, "column": w.column, "label": labels.get(w.column, ""), "message": w.message}
-        for w in report.warnings[:PREVIEW_ROWS]
-    ]
-    changes = [row for row in report.planned if row.action != Action.UNCHANGED]
+def _preview_context(token: str, pending: dict, job: ImportJob, scope: Scope) -> dict:
+    result = job.result
     return {
         "token": token,
         "pending": pending,
-        "report": report,
-        "problems": problems,
-        "problems_hidden": max(0, len(report.problems) - PREVIEW_ROWS),
-        "warnings": warnings,
-        "warnings_hidden": max(0, len(report.warnings) - PREVIEW_ROWS),
-        "changes": changes[:PREVIEW_ROWS],
-        "changes_hidden": max(0, len(changes) - PREVIEW_ROWS),
+        "job": job,
+        "report": result,
+        "problems": result["problem_list"],
+        "problems_hidden": max(0, result["problems"] - PREVIEW_ROWS),
+        "warnings": result["warning_list"],
+        "warnings_hidden": max(0, result["warnings"] - PREVIEW_ROWS),
+        "changes": [{**row, "action_label": Action.LABELS[row["action"]]} for row in result["change_list"]],
+        "changes_hidden": max(0, result["changes"] - PREVIEW_ROWS),
         "scope": scope,
         "scope_units": scope.roots,
+        "confirmable": job.state == import_jobs.CHECKED,
     }
+
+
+def _job_started(request, token: str, pending: dict, task: str) -> ImportJob:
+    return import_jobs.import_job_started(
+        token=token, pending=pending, user=request.user, ip_address=client_ip(request), task=task
+    )
+
+
+def _imported(request, token: str, pending: dict, job: ImportJob):
+    _forget(request, token)
+    counts = job.result["counts"]
+    messages.success(request, _("นำเข้าแฟ้ม %(name)s แล้ว: สร้างใหม่ %(created)s แก้ไข %(updated)s ไม่เปลี่ยนแปลง %(unchanged)s") % {
+        "name": pending["name"],
+        "created": f"{counts[Action.CREATE]:,}",
+        "updated": f"{counts[Action.UPDATE]:,}",
+        "unchanged": f"{counts[Action.UNCHANGED]:,}",
+    })
+    return redirect(reverse("accounts:import-registry") + f"?kind={pending['kind']}")
+
+
+def _failed(request, token: str, job: ImportJob):
+    _forget(request, token)
+    messages.error(request, job.error)
+    return redirect("accounts:import-registry")
 
 
 class RegistryImportView(RegistryImportAccessMixin, View):
@@ -157,50 +174,59 @@ class RegistryImportView(RegistryImportAccessMixin, View):
         if not form.is_valid():
             return self.render_form(request, form, status=400)
         token = _store(request, form)
+        _job_started(request, token, _pending_uploads(request)[token], import_jobs.CHECK)
         return redirect("accounts:import-preview", token=token)
 
 
 class RegistryImportPreviewView(RegistryImportAccessMixin, View):
+    """The upload's page: the job's progress while it runs, then what the check found (or what the import did)."""
+
     template_name = "accounts/import_preview.html"
+    progress_template_name = "accounts/import_progress.html"
 
     def get(self, request, token: str):
-        pending, path = _pending(request, token)
-        try:
-            report = registry_import(kind=pending["kind"], source=path, filename=pending["name"], scope=self.scope,
-                                     dry_run=True)
-        except ImportFileError as exc:
-            _forget(request, token)
-            messages.error(request, str(exc))
-            return redirect("accounts:import-registry")
-        return render(request, self.template_name, _preview_context(token, pending, report, self.scope))
+        pending, _path = _pending(request, token)
+        job = import_jobs.import_job(token)
+        if job is None or job.owner_id != request.user.pk or (job.stale and job.state == import_jobs.CHECKING):
+            job = _job_started(request, token, pending, import_jobs.CHECK)
+        elif job.stale:  # an import whose process died: its transaction rolled back
+            messages.warning(request, _("การนำเข้าหยุดกลางคัน ไม่ได้นำเข้าข้อมูลใด ๆ กรุณากดยืนยันอีกครั้ง"))
+            job = _job_started(request, token, pending, import_jobs.CHECK)
+        if job.running:
+            return render(request, self.progress_template_name, {
+                "token": token, "pending": pending, "job": job, "scope": self.scope,
+                "refresh_seconds": settings.REGISTRY_IMPORT_REFRESH_SECONDS,
+            })
+        if job.state == import_jobs.FAILED:
+            return _failed(request, token, job)
+        if job.state == import_jobs.IMPORTED:
+            return _imported(request, token, pending, job)
+        if job.state == import_jobs.REFUSED:
+            messages.error(request, _("ตรวจพบปัญหาเมื่อยืนยัน ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาแก้ไขไฟล์แล้วอัปโหลดใหม่"))
+        return render(request, self.template_name, _preview_context(token, pending, job, self.scope))
 
 
 class RegistryImportConfirmView(RegistryImportAccessMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, token: str):
-        pending, path = _pending(request, token)
-        try:
-            # Checked again: the database may have changed since the preview.
-            report = registry_import(
-                kind=pending["kind"], source=path, filename=pending["name"], scope=self.scope, actor=request.user,
-                origin="web", ip_address=client_ip(request),
-            )
-        except ImportFileError as exc:
-            messages.error(request, str(exc))
+        pending, _path = _pending(request, token)
+        job = import_jobs.import_job(token)
+        if job is None or job.owner_id != request.user.pk or job.state != import_jobs.CHECKED:
+            # Still checking, or already importing (a second click): the page shows where it stands.
             return redirect("accounts:import-preview", token=token)
-        if not report.imported:
+        # Checked again: the database may have changed since the preview.
+        job = _job_started(request, token, pending, import_jobs.IMPORT)
+        if job.state == import_jobs.IMPORTED:
+            return _imported(request, token, pending, job)
+        if job.state == import_jobs.FAILED:
+            messages.error(request, job.error)
+            return redirect("accounts:import-registry")
+        if job.state == import_jobs.REFUSED:
             messages.error(request, _("ตรวจพบปัญหาเมื่อยืนยัน ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาแก้ไขไฟล์แล้วอัปโหลดใหม่"))
-            context = _preview_context(token, pending, report, self.scope)
+            context = _preview_context(token, pending, job, self.scope)
             return render(request, RegistryImportPreviewView.template_name, context, status=400)
-        _forget(request, token)
-        messages.success(request, _("นำเข้าแฟ้ม %(name)s แล้ว: สร้างใหม่ %(created)s แก้ไข %(updated)s ไม่เปลี่ยนแปลง %(unchanged)s") % {
-            "name": pending["name"],
-            "created": f"{report.counts[Action.CREATE]:,}",
-            "updated": f"{report.counts[Action.UPDATE]:,}",
-            "unchanged": f"{report.counts[Action.UNCHANGED]:,}",
-        })
-        return redirect(reverse("accounts:import-registry") + f"?kind={pending['kind']}")
+        return redirect("accounts:import-preview", token=token)
 
 
 class RegistryImportCancelView(RegistryImportAccessMixin, View):

@@ -171,6 +171,11 @@ REGISTRY_IMPORT_MAX_COLUMNS = env.int("REGISTRY_IMPORT_MAX_COLUMNS", default=50)
 REGISTRY_IMPORT_MAX_BLANK_ROWS = env.int("REGISTRY_IMPORT_MAX_BLANK_ROWS", default=1_000)
 REGISTRY_IMPORT_MAX_UNPACKED_BYTES = env.int("REGISTRY_IMPORT_MAX_UNPACKED_BYTES", default=256 * 1024 * 1024)
 REGISTRY_IMPORT_MAX_COMPRESSION_RATIO = env.int("REGISTRY_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Web imports run beside the request (accounts.import_jobs): how long the request waits for a small file's answer,
+# how often the progress page reloads, and after how long without progress a job counts as dead with its process.
+REGISTRY_IMPORT_WAIT_SECONDS = env.float("REGISTRY_IMPORT_WAIT_SECONDS", default=2.0)
+REGISTRY_IMPORT_REFRESH_SECONDS = env.int("REGISTRY_IMPORT_REFRESH_SECONDS", default=2)
+REGISTRY_IMPORT_JOB_STALE_SECONDS = env.int("REGISTRY_IMPORT_JOB_STALE_SECONDS", default=600)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -116,8 +116,11 @@ def own_token(call: Call, inside: bool) -> Target | None:
 
 
 def import_token(call: Call, inside: bool) -> Target:
-    """An upload waiting in the caller's session (inside), or one waiting in somebody else's (outside)."""
+    """An upload waiting in the caller's session (inside), checked as its page checks it, or one waiting in
+    somebody else's (outside)."""
+    from accounts import import_jobs
     from accounts.import_views import SESSION_KEY, upload_dir
+    from accounts.models import User
 
     token = secrets.token_hex(16)
     directory = upload_dir()
@@ -125,9 +128,12 @@ def import_token(call: Call, inside: bool) -> Target:
     (directory / f"{token}.csv").write_bytes(officials_csv(call.persona.home, 700 + len(call.persona.name)))
     if inside and call.persona.username:
         session = call.client.session
-        session[SESSION_KEY] = {token: {"kind": "officials", "name": "officials.csv", "format": "csv", "size": 100,
-                                        "uploaded_at": datetime.datetime.now(datetime.UTC).isoformat()}}
+        pending = {"kind": "officials", "name": "officials.csv", "format": "csv", "size": 100,
+                   "uploaded_at": datetime.datetime.now(datetime.UTC).isoformat()}
+        session[SESSION_KEY] = {token: pending}
         session.save()
+        import_jobs.import_job_started(token=token, pending=pending, user=User.objects.get(username=call.persona.username),
+                                       ip_address="127.0.0.1", task=import_jobs.CHECK)
     return Target({"token": token}, "", call.persona.home)
 
 

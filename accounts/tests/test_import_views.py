@@ -64,6 +64,11 @@ def stored_files(settings) -> list[Path]:
     return sorted(directory.iterdir()) if directory.exists() else []
 
 
+def stored_uploads(settings) -> list[Path]:
+    """The uploads, without the state of their checks (accounts.import_jobs)."""
+    return [path for path in stored_files(settings) if not path.name.endswith(".job.json")]
+
+
 @pytest.mark.django_db
 def test_user_without_the_menu_gets_403(client, make_account):
     client.force_login(make_account("DISTRICT_REVIEWER"))  # reviews accounts, but imports nothing
@@ -108,7 +113,9 @@ def test_upload_preview_confirm_imports(client, central_admin, settings, sample)
     response = upload(client, SAMPLES / sample)
     token = token_of(response)
     # The file waits on the server under a random name; the session keeps only that name and its details.
-    assert [path.name for path in stored_files(settings)] == [f"{token}.{sample.rsplit('.', 1)[1]}"]
+    assert {path.name for path in stored_files(settings)} == {
+        f"{token}.job.json", f"{token}.{sample.rsplit('.', 1)[1]}"
+    }
     assert set(client.session[SESSION_KEY][token]) == {"kind", "name", "format", "size", "uploaded_at"}
 
     preview = client.get(response["Location"]).content.decode()
@@ -135,8 +142,10 @@ def test_province_reviewer_of_47_is_refused_rows_of_49(client, reviewer_47, tmp_
     html = client.get(response["Location"]).content.decode()
     assert re.search(r'<td class="num">3</td>.*?unit_code.*?4901.*?นอกขอบเขต', html, re.S)
     assert '<td class="num">2</td>' not in html and '<td class="num">4</td>' not in html
+    # Nothing to confirm in a file with problems: back to its page, which still lists them.
     refused = client.post(reverse("accounts:import-confirm", args=[token]))
-    assert refused.status_code == 400
+    assert refused.status_code == 302 and refused["Location"] == response["Location"]
+    assert "นอกขอบเขต" in client.get(refused["Location"]).content.decode()
     assert imported() == 0
 
 
@@ -188,7 +197,7 @@ def test_an_upload_belongs_to_its_session(client, central_admin, make_account, s
     assert other.get(reverse("accounts:import-preview", args=[token])).status_code == 404
     assert other.post(reverse("accounts:import-confirm", args=[token])).status_code == 404
     assert other.get("/accounts/import/..%2F..%2Fetc%2Fpasswd/").status_code == 404
-    assert imported() == 0 and len(stored_files(settings)) == 1
+    assert imported() == 0 and len(stored_uploads(settings)) == 1
 
 
 @pytest.mark.django_db

@@ -154,9 +154,10 @@ def test_an_abandoned_preview_of_the_upload_page_is_purged(client, media, make_a
 
     client.force_login(make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL"))
     token = token_of(upload_through_the_page(client, SAMPLES / "officials_good.csv"))
-    (stored,) = (media / "imports").iterdir()
-    assert stored.name.startswith(token)
-    os.utime(stored, (time.time() - 25 * HOUR,) * 2)
+    stored = sorted((media / "imports").iterdir())  # the upload and the state of its check
+    assert [path.name for path in stored] == [f"{token}.csv", f"{token}.job.json"]
+    for path in stored:
+        os.utime(path, (time.time() - 25 * HOUR,) * 2)
     purge()
-    assert not stored.exists()
+    assert not any(path.exists() for path in stored)
     assert client.get(reverse("accounts:import-preview", args=[token])).status_code == 404

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.import_views import UPLOAD_DIR, upload_dir
+from accounts.import_jobs import UPLOAD_DIR, upload_dir
 from accounts.importers.reading import CSV, XLSX
 from events.services import event_record
 
-# How _store() in accounts.import_views names an upload: a random token and the file's format.
-UPLOAD_NAME = re.compile(rf"^[0-9a-f]{{32}}\.(?:{CSV}|{XLSX})$")
+# How _store() in accounts.import_views names an upload (a random token and the file's format), and how
+# accounts.import_jobs names the state of its check or import.
+UPLOAD_NAME = re.compile(rf"^[0-9a-f]{{32}}\.(?:{CSV}|{XLSX}|job\.json)$")
 # The event lists the names of at most this many files (its count covers them all).
 EVENT_FILES_LISTED = 1000
 
