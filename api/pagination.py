@@ -3,8 +3,9 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class ApiPagination(PageNumberPagination):
-    """Page numbers, 100 rows a page by default. A page_size that is not a whole number from 1 to 1000 is refused
-    (DRF would silently fall back to the default), so a client learns of its mistake."""
+    """Page numbers, 100 rows a page by default. A page or page_size that is given but is not a whole number in range
+    (empty included) is refused: DRF would silently fall back to the default, and a client would not learn of its
+    mistake. Leaving the parameter out takes the default."""
 
     page_size = 100
     page_size_query_param = "page_size"
@@ -13,11 +14,19 @@ class ApiPagination(PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw in (None, ""):
+        if raw is None:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError({self.page_size_query_param: [f"ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {self.max_page_size}"]})
         return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({self.page_query_param: ["ต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป"]})
+        return raw
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -50,6 +50,13 @@ class ApiAutoSchema(AutoSchema):
                 )
         return dict(sorted(responses.items()))
 
+    def _get_paginator(self):
+        # Only reads are paged. A POST that answers with a list (leaver reports filed together) answers the whole
+        # list, so its schema must take no page parameters and describe a plain array.
+        if self.method != "GET":
+            return None
+        return super()._get_paginator()
+
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.ApiTokenAuthentication"

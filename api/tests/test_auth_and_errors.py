@@ -78,6 +78,11 @@ def test_schema_needs_authentication_and_lists_every_endpoint(api_client, make_a
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert {"401", "403", "404", "429"} <= set(operation["responses"]), (method, path)
+            if method != "get":  # only reads are paged
+                names = {parameter["name"] for parameter in operation.get("parameters", [])}
+                assert not names & {"page", "page_size"}, (method, path)
+    filed = schema["paths"]["/api/v1/leaver-reports/"]["post"]["responses"]["201"]["content"]["application/json"]
+    assert filed["schema"]["type"] == "array"  # the reports filed together, answered whole
 
 
 @pytest.mark.django_db

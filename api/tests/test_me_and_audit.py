@@ -130,7 +130,14 @@ def test_audit_query_count_does_not_grow_with_accounts(bearer, make_account, dja
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page_size", ["0", "-1", "x", "1001", "2.5"])
+@pytest.mark.parametrize("page_size", ["0", "-1", "x", "1001", "2.5", ""])
 def test_a_bad_page_size_is_400(bearer, make_account, page_size):
     response = bearer(make_account("DISTRICT_REVIEWER")).get(AUDIT, {"page_size": page_size})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["page_size"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["0", "-1", "x", "last", ""])
+def test_a_bad_page_number_is_400(bearer, make_account, page):
+    response = bearer(make_account("DISTRICT_REVIEWER")).get(AUDIT, {"page": page})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["page"]
