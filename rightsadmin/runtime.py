@@ -2,7 +2,19 @@
 
 import gc
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import get_resolver
+
+
+def require_secret_key() -> None:
+    """A server never starts without its signing key: sessions, CSRF tokens and event-chain anchors depend on it.
+
+    Settings leave the key empty rather than failing at import, so that commands which sign nothing run without it.
+    Called by rightsadmin/wsgi.py and asgi.py (and so by runserver) before the first request.
+    """
+    if not settings.SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY is not set: set it in the environment, or DEBUG=1 for development only")
 
 
 def freeze_start_up_objects() -> None:

@@ -15,8 +15,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# Without DEBUG the key must come from the environment: a production server must never run on a known key.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only" if DEBUG else environ.Env.NOTSET)
+# Without DEBUG the key must come from the environment: a production server must never run on a known key. Left
+# empty, commands that sign nothing (migrate, makemigrations --check, check) still run, but the server refuses to
+# start (rightsadmin.runtime.require_secret_key) and Django refuses anything that signs.
+SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only" if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
