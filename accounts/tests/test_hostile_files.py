@@ -161,8 +161,7 @@ def test_the_command_refuses_a_hostile_file_with_the_message_and_writes_nothing(
     assert not Event.objects.filter(action="accounts.registry.imported").exists()
 
 
-def test_the_web_preview_answers_a_hostile_file_with_the_message_not_a_500(client, make_account, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_the_web_preview_answers_a_hostile_file_with_the_message_not_a_500(client, make_account):
     client.force_login(make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL"))
     upload = client.post(reverse("accounts:import-registry"), {
         "kind": "officials", "file": SimpleUploadedFile("officials.xlsx", CELL_PAST_EXCEL),

@@ -14,16 +14,6 @@ from accounts.tests.test_import_views import SAMPLES, imported, stored_files, to
 from events.models import Event
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def central_admin(make_account):
-    return make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL", username="admin.jobs")
-
-
 def job_threads() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread.name.startswith("registry-import-")]
 
@@ -108,32 +98,31 @@ def test_a_second_confirm_while_importing_starts_nothing(client, central_admin, 
 
 
 @pytest.mark.django_db
-def test_a_check_that_died_with_its_process_is_started_again(client, central_admin, settings):
+@pytest.mark.parametrize(
+    "died_while, running_text, then_shown",
+    [
+        # A check changes nothing: it is simply started again.
+        (import_jobs.CHECKING, "กำลังตรวจไฟล์", ["ยืนยันการนำเข้า"]),
+        # An import rolled back with its process: checked again, and the importer must confirm anew.
+        (import_jobs.IMPORTING, "กำลังนำเข้าไฟล์", ["การนำเข้าหยุดกลางคัน ไม่ได้นำเข้าข้อมูลใด ๆ", "ยืนยันการนำเข้า"]),
+    ],
+    ids=["check", "import"],
+)
+def test_a_job_that_died_with_its_process_is_checked_again(
+    client, central_admin, settings, died_while, running_text, then_shown
+):
     client.force_login(central_admin)
     response = upload(client, SAMPLES / "officials_good.csv")
     token = token_of(response)
     job = import_job(token)
-    job.state, job.result = import_jobs.CHECKING, None
+    job.state, job.result = died_while, None
     import_jobs._saved(job)
-    assert "กำลังตรวจไฟล์" in client.get(response["Location"]).content.decode()  # still running, as far as known
+    assert running_text in client.get(response["Location"]).content.decode()  # still running, as far as known
 
     settings.REGISTRY_IMPORT_JOB_STALE_SECONDS = -1  # every running job is now stale
     page = client.get(response["Location"]).content.decode()
-    assert "ยืนยันการนำเข้า" in page and import_job(token).state == import_jobs.CHECKED
-
-
-@pytest.mark.django_db
-def test_an_import_that_died_is_checked_again_and_asks_for_a_new_confirmation(client, central_admin, settings):
-    client.force_login(central_admin)
-    response = upload(client, SAMPLES / "officials_good.csv")
-    token = token_of(response)
-    job = import_job(token)
-    job.state = import_jobs.IMPORTING
-    import_jobs._saved(job)
-    settings.REGISTRY_IMPORT_JOB_STALE_SECONDS = -1
-    page = client.get(response["Location"]).content.decode()
-    assert "การนำเข้าหยุดกลางคัน ไม่ได้นำเข้าข้อมูลใด ๆ" in page and "ยืนยันการนำเข้า" in page
-    assert imported() == 0
+    assert all(text in page for text in then_shown)
+    assert import_job(token).state == import_jobs.CHECKED and imported() == 0
 
 
 @pytest.mark.django_db

@@ -28,16 +28,6 @@ from events.models import Event
 UPLOAD = reverse("accounts:import-registry")
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def central_admin(make_account):
-    return make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL", username="admin.test")
-
-
 @pytest.fixture
 def reviewer_47(make_account):
     return make_account("PROVINCE_REVIEWER", unit_code="47", username="reviewer.test.47")
