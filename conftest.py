@@ -14,12 +14,6 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _media_root_per_test(settings, tmp_path):
-    """Uploads, import jobs and generated files of a test go to its own directory, never to the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Thai: a request through the test client leaves its language (e.g. English) active."""
     from django.conf import settings
