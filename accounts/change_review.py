@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from accounts import rules
+from accounts.flags import flag_label
 from accounts.models import ChangeRequest, OrderLine
 
 FIELDS = (("position", _("ตำแหน่ง")), ("level", _("ระดับ")), ("unit", _("หน่วยงาน")))
@@ -80,7 +81,5 @@ def change_request_evidence(change_request: ChangeRequest, *, on: datetime.date)
 
 
 def flag_labels(codes: list[str]) -> list[str]:
-    """The audit report's Thai names of the flags (audit.engine.FLAG_LABELS)."""
-    from audit.engine import FLAG_LABELS  # the audit app builds on accounts, not the other way round
-
-    return [f"{FLAG_LABELS.get(code, code)} ({code})" for code in codes]
+    """The audit report's names of the flags, each with its code."""
+    return [f"{flag_label(code)} ({code})" for code in codes]

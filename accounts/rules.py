@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 
+from accounts.flags import LEVEL_MISMATCH, POSITION_MISMATCH, UNIT_MISMATCH
 from accounts.models import Level, Official, Position, Role, Unit
 from accounts.thai import format_be_date
 
@@ -86,7 +87,7 @@ def order_number_parts(number: str) -> tuple[int, int]:
 # Registration data against the latest line
 
 
-MISMATCH_FLAGS = ("POSITION_MISMATCH", "LEVEL_MISMATCH", "UNIT_MISMATCH")
+MISMATCH_FLAGS = (POSITION_MISMATCH, LEVEL_MISMATCH, UNIT_MISMATCH)
 
 
 def registration_mismatches(*, registered: tuple, ordered: tuple | None) -> list[str]:

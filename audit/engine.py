@@ -9,15 +9,29 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from accounts.flags import (  # noqa: F401 (the codes are read from here by the rounds and the tests)
+    DORMANT,
+    EXCESS_ROLE,
+    FLAGS,
+    LEVEL_MISMATCH,
+    NO_ORDER,
+    POLICY_VIOLATION,
+    POSITION_MISMATCH,
+    QUOTA_EXCEEDED,
+    RETIRED_ACTIVE,
+    SEPARATED_ACTIVE,
+    TRANSFERRED_ACTIVE,
+    UNIT_MISMATCH,
+    UNKNOWN_PERSON,
+    FlagSpec,
+)
 from accounts.models import AssignmentOrder, Official, OrderLine, Role, Unit, UnitUserObjectPermission, User
 from accounts.reference_cache import reference_objects
 from accounts.rights import RoleAtUnit, Scope, policies_in_force, role_items
@@ -29,134 +43,6 @@ from accounts.rules import (
     registration_mismatches,
     separation,
 )
-from accounts.thai import format_be_date
-
-UNKNOWN_PERSON = "UNKNOWN_PERSON"
-NO_ORDER = "NO_ORDER"
-POSITION_MISMATCH = "POSITION_MISMATCH"
-LEVEL_MISMATCH = "LEVEL_MISMATCH"
-UNIT_MISMATCH = "UNIT_MISMATCH"
-EXCESS_ROLE = "EXCESS_ROLE"
-POLICY_VIOLATION = "POLICY_VIOLATION"
-QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
-RETIRED_ACTIVE = "RETIRED_ACTIVE"
-TRANSFERRED_ACTIVE = "TRANSFERRED_ACTIVE"
-SEPARATED_ACTIVE = "SEPARATED_ACTIVE"
-DORMANT = "DORMANT"
-
-FLAG_CODES = [
-    UNKNOWN_PERSON, NO_ORDER, POSITION_MISMATCH, LEVEL_MISMATCH, UNIT_MISMATCH, EXCESS_ROLE, POLICY_VIOLATION,
-    QUOTA_EXCEEDED, RETIRED_ACTIVE, TRANSFERRED_ACTIVE, SEPARATED_ACTIVE, DORMANT,
-]
-
-FLAG_LABELS = {
-    UNKNOWN_PERSON: _("ไม่พบในทะเบียนบุคคล"),
-    NO_ORDER: _("ไม่มีคำสั่งมอบหมาย"),
-    POSITION_MISMATCH: _("ตำแหน่งไม่ตรงกับคำสั่ง"),
-    LEVEL_MISMATCH: _("ระดับไม่ตรงกับคำสั่ง"),
-    UNIT_MISMATCH: _("หน่วยงานไม่ตรงกับคำสั่ง"),
-    EXCESS_ROLE: _("ถือสิทธิ์เกินคำสั่ง"),
-    POLICY_VIOLATION: _("ขัดเงื่อนไขสิทธิ์"),
-    QUOTA_EXCEEDED: _("ผู้ถือสิทธิ์เกินจำนวน"),
-    RETIRED_ACTIVE: _("เกษียณแล้วแต่ยังใช้งาน"),
-    TRANSFERRED_ACTIVE: _("ย้ายแล้วแต่ยังใช้งาน"),
-    SEPARATED_ACTIVE: _("พ้นจากราชการแล้วแต่ยังใช้งาน"),
-    DORMANT: _("ไม่ได้เข้าใช้งานเกิน 90 วัน"),
-}
-
-
-def _texts_unknown_person(username: str, named_by_order: bool = False) -> tuple[str, str]:
-    if named_by_order:
-        return (
-            f"เลขประจำตัวประชาชนของบัญชี {username} ไม่พบในทะเบียนบุคคล แต่มีคำสั่งมอบหมายที่มีผลระบุเลขนี้",
-            "แจ้งงานทะเบียนประวัติให้เพิ่มบุคคลนี้ในทะเบียนบุคคล (นำเข้าแฟ้ม officials) "
-            "สิทธิ์ตามคำสั่งจะให้ได้เมื่อตรวจคุณสมบัติกับทะเบียนบุคคลได้แล้ว",
-        )
-    return (
-        f"เลขประจำตัวประชาชนของบัญชี {username} ไม่พบในทะเบียนบุคคล",
-        "ตรวจสอบเลขประจำตัวประชาชนกับทะเบียนประวัติ หากไม่ใช่บุคลากรของหน่วยงาน ให้รายงานเพื่อระงับการใช้งาน",
-    )
-
-
-def _texts_no_order(as_of: datetime.date) -> tuple[str, str]:
-    return (
-        f"ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ {format_be_date(as_of, long=True)}",
-        "ขอสำเนาคำสั่งมอบหมายให้ปฏิบัติหน้าที่และบันทึกเข้าระบบ หรือถอนสิทธิ์ทั้งหมดของบัญชีนี้",
-    )
-
-
-def _texts_mismatch(what: str, registered, ordered, order_number: str) -> tuple[str, str]:
-    shown = registered.name_th if registered is not None else "ไม่ได้ลงทะเบียน"
-    ref = f"คำสั่งที่ {order_number}"
-    return (
-        f"{what}ที่ลงทะเบียน ({shown}) ไม่ตรงกับ{ref} ({ordered.name_th})",
-        f"ให้ผู้ใช้งานยื่นคำขอเปลี่ยนแปลงข้อมูล{what}ให้ตรงกับ{ref}",
-    )
-
-
-def _texts_excess_role(role: Role, unit: Unit) -> tuple[str, str]:
-    return (
-        f"ถือสิทธิ์ {role.code} ({role.name_th}) ที่{unit.display_name} โดยไม่มีคำสั่งมอบหมายที่มีผล",
-        "ถอนสิทธิ์นี้ หรือบันทึกคำสั่งมอบหมายที่ให้สิทธิ์นี้",
-    )
-
-
-def _texts_policy_violation(refusal: str, role: Role) -> tuple[str, str]:
-    return refusal, f"ถอนสิทธิ์ {role.code} จากบัญชีนี้"
-
-
-def _texts_quota(role: Role, unit: Unit, holders: int, limit: int) -> tuple[str, str]:
-    return (
-        f"{unit.display_name} มีผู้ถือสิทธิ์ {role.code} {holders} คน เกินกว่าที่กำหนด {limit} คน",
-        f"คงผู้ถือสิทธิ์ไว้ไม่เกิน {limit} คนตามคำสั่ง และถอนสิทธิ์ผู้ที่เกิน",
-    )
-
-
-def _texts_retired(retirement_date: datetime.date | None) -> tuple[str, str]:
-    when = f" (เกษียณอายุราชการเมื่อ {format_be_date(retirement_date, long=True)})" if retirement_date else ""
-    return (
-        f"ผู้ใช้งานเกษียณอายุราชการแล้ว{when} แต่บัญชียังใช้งานได้",
-        "รายงานผู้พ้นจากหน้าที่ต่อสำนักการสอบสวนและนิติการเพื่อจำหน่ายออกจากระบบ",
-    )
-
-
-def _texts_transferred() -> tuple[str, str]:
-    return (
-        "ทะเบียนบุคคลระบุว่าย้ายไปปฏิบัติราชการที่อื่นแล้ว แต่บัญชียังใช้งานได้",
-        "รายงานผู้พ้นจากหน้าที่ หรือย้ายบัญชีไปหน่วยงานใหม่ตามคำสั่ง",
-    )
-
-
-def _texts_separated(status: str) -> tuple[str, str]:
-    return (
-        f"ทะเบียนบุคคลระบุว่า{Official.Status(status).label}แล้ว แต่บัญชียังใช้งานได้",
-        "รายงานผู้พ้นจากหน้าที่เพื่อระงับการใช้งานบัญชี",
-    )
-
-
-def _texts_dormant(last_login: datetime.date | None, days: int) -> tuple[str, str]:
-    since = f"ตั้งแต่ {format_be_date(last_login, long=True)}" if last_login else "เลย"
-    return (
-        f"ไม่ได้เข้าใช้งาน{since} (เกิน {days} วัน)",
-        "ยืนยันกับผู้ใช้งานว่ายังต้องใช้บัญชีนี้ หากไม่ใช้แล้วให้ระงับการใช้งาน",
-    )
-
-
-# code -> a function of the flag's facts giving (explanation, remedy)
-FLAG_TEXTS = {
-    UNKNOWN_PERSON: _texts_unknown_person,
-    NO_ORDER: _texts_no_order,
-    POSITION_MISMATCH: partial(_texts_mismatch, "ตำแหน่ง"),
-    LEVEL_MISMATCH: partial(_texts_mismatch, "ระดับ"),
-    UNIT_MISMATCH: partial(_texts_mismatch, "หน่วยงาน"),
-    EXCESS_ROLE: _texts_excess_role,
-    POLICY_VIOLATION: _texts_policy_violation,
-    QUOTA_EXCEEDED: _texts_quota,
-    RETIRED_ACTIVE: _texts_retired,
-    TRANSFERRED_ACTIVE: _texts_transferred,
-    SEPARATED_ACTIVE: _texts_separated,
-    DORMANT: _texts_dormant,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,21 +50,29 @@ class Flag:
     """One finding about one account. Its texts are written only when read: reports and summaries need only codes."""
 
     code: str
-    facts: tuple = ()  # what the explanation and the remedy are made of (FLAG_TEXTS)
+    facts: tuple = ()  # what the explanation and the remedy are made of (FlagSpec.texts)
+
+    @property
+    def spec(self) -> FlagSpec:
+        return FLAGS[self.code]
 
     @property
     def explanation(self) -> str:
         """What is wrong, in words a reviewer can act on."""
-        return FLAG_TEXTS[self.code](*self.facts)[0]
+        return self.spec.texts(*self.facts)[0]
 
     @property
     def remedy(self) -> str:
         """What to do about it."""
-        return FLAG_TEXTS[self.code](*self.facts)[1]
+        return self.spec.texts(*self.facts)[1]
 
     @property
     def label(self) -> str:
-        return str(FLAG_LABELS[self.code])  # in the active language, as text that joins and exports
+        return self.spec.label  # in the active language, as text that joins and exports
+
+    @property
+    def severity(self) -> str:
+        return self.spec.severity
 
 
 # An in-force order line as the engine reads it: a plain row, turned into an OrderLine only when a page shows it.

@@ -22,24 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import rules
+from accounts.flags import FLAGS, flag_label
 from accounts.models import ChangeRequest, LeaverReport, OrderLine, Role, Unit, UnitUserObjectPermission, User
 from accounts.rights import Scope, policies_in_force, today
 from accounts.rules import policy_refusal
 from accounts.services import refusals_logged
 from accounts.thai import format_be_date
-from audit.engine import (
-    DORMANT,
-    FLAG_LABELS,
-    LEVEL_MISMATCH,
-    POSITION_MISMATCH,
-    RETIRED_ACTIVE,
-    SEPARATED_ACTIVE,
-    TRANSFERRED_ACTIVE,
-    UNIT_MISMATCH,
-    UNKNOWN_PERSON,
-    audit_account,
-    audit_accounts,
-)
+from audit.engine import audit_account, audit_accounts
 from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
 from events.services import event_record
 
@@ -59,24 +48,16 @@ NO_CHANGE_REQUEST = _("ยังไม่มีคำขอเปลี่ยน
 OWN_ITEM = _("รายการนี้เป็นบัญชีของท่านเอง ท่านตรวจสอบบัญชีของตนเองไม่ได้ ต้องให้ผู้ตรวจสอบอีกคนหนึ่งตอบ")
 NO_LEAVER_REPORT = _("ยังไม่มีรายงานผู้พ้นจากหน้าที่ของบัญชีนี้ที่ส่งในรอบนี้")
 
-# Which answers fit which problem. "fixed" and an exception fit every problem; a clean account is confirmed.
-_LEAVER_CODES = {RETIRED_ACTIVE, TRANSFERRED_ACTIVE, SEPARATED_ACTIVE, UNKNOWN_PERSON, DORMANT}
-_CHANGE_CODES = {POSITION_MISMATCH, LEVEL_MISMATCH, UNIT_MISMATCH}
-
-
 def decisions_for(code: str) -> list[str]:
+    """The answers that fit a problem: "fixed" and an exception fit every flag, plus the flag's own (FlagSpec);
+    a clean account is confirmed."""
     if code == CLEAN:
         return [D.CONFIRMED]
-    allowed = [D.FIXED]
-    if code in _CHANGE_CODES:
-        allowed.append(D.CHANGE_REQUEST)
-    if code in _LEAVER_CODES:
-        allowed.append(D.LEAVER)
-    return [*allowed, D.EXCEPTION]
+    return [D.FIXED, *(D(answer) for answer in FLAGS[code].round_answers), D.EXCEPTION]
 
 
 def problem_label(code: str) -> str:
-    return gettext("ไม่พบปัญหา") if code == CLEAN else FLAG_LABELS.get(code, code)
+    return gettext("ไม่พบปัญหา") if code == CLEAN else flag_label(code)
 
 
 def _require_central(scope: Scope) -> None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext_lazy as _
 
+from accounts.flags import FLAG_CODES, FLAGS
 from accounts.models import Official, OrderLine, Unit, User
 from accounts.national_id import format_national_id, mask_national_id, normalize_national_id
 from accounts.reference_cache import reference_objects
@@ -23,48 +23,14 @@ from accounts.rules import order_line_in_force
 from accounts.selectors import order_lines_for_account
 from accounts.templatetags.thai import be_datetime
 from accounts.thai import format_be_date
-from audit.engine import FLAG_CODES, FLAG_LABELS, AccountAudit, audit_accounts
+from audit.engine import AccountAudit, audit_accounts
 
 # Filter values beside the flag codes: every account with at least one flag, and every account with none.
 ANY_PROBLEM = "ANY"
 NO_PROBLEM = "CLEAN"
 
-# How loud a flag's badge is. "warn": the data needs correcting; "bad": a right or an account must go.
-FLAG_SEVERITY = {
-    "UNKNOWN_PERSON": "bad",
-    "NO_ORDER": "bad",
-    "POSITION_MISMATCH": "warn",
-    "LEVEL_MISMATCH": "warn",
-    "UNIT_MISMATCH": "warn",
-    "EXCESS_ROLE": "bad",
-    "POLICY_VIOLATION": "bad",
-    "QUOTA_EXCEEDED": "bad",
-    "RETIRED_ACTIVE": "bad",
-    "TRANSFERRED_ACTIVE": "bad",
-    "SEPARATED_ACTIVE": "bad",
-    "DORMANT": "warn",
-}
-
-
-# When each flag is raised, for the legends under the reports.
-FLAG_HELP = {
-    "UNKNOWN_PERSON": _("เลขประจำตัวประชาชนของบัญชีไม่พบในทะเบียนบุคคล"),
-    "NO_ORDER": _("ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ตรวจสอบ"),
-    "POSITION_MISMATCH": _("ตำแหน่งที่ลงทะเบียนไม่ตรงกับคำสั่งมอบหมายล่าสุดที่มีผล"),
-    "LEVEL_MISMATCH": _("ระดับที่ลงทะเบียนไม่ตรงกับคำสั่งมอบหมายล่าสุดที่มีผล"),
-    "UNIT_MISMATCH": _("หน่วยงานที่ลงทะเบียนไม่ตรงกับคำสั่งมอบหมายล่าสุดที่มีผล"),
-    "EXCESS_ROLE": _("ถือสิทธิ์ที่ไม่มีคำสั่งมอบหมายที่มีผลให้ไว้"),
-    "POLICY_VIOLATION": _("ถือสิทธิ์ที่ตำแหน่งหรือระดับตามทะเบียนบุคคลไม่ผ่านเงื่อนไขสิทธิ์ที่มีผลอยู่"),
-    "QUOTA_EXCEEDED": _("หน่วยงานมีผู้ถือสิทธิ์เกินจำนวนที่เงื่อนไขกำหนด (แสดงทุกคนที่ถือสิทธิ์นั้น)"),
-    "RETIRED_ACTIVE": _("ทะเบียนบุคคลระบุว่าเกษียณ หรือพ้นวันเกษียณอายุราชการแล้ว แต่บัญชียังใช้งานได้"),
-    "TRANSFERRED_ACTIVE": _("ทะเบียนบุคคลระบุว่าย้ายไปปฏิบัติราชการที่อื่นแล้ว แต่บัญชียังใช้งานได้"),
-    "SEPARATED_ACTIVE": _("ทะเบียนบุคคลระบุว่าลาออกหรือถึงแก่กรรมแล้ว แต่บัญชียังใช้งานได้"),
-    "DORMANT": _("ไม่เคยเข้าใช้งาน หรือเข้าใช้งานครั้งล่าสุดนานกว่า 90 วันก่อนวันที่ตรวจสอบ"),
-}
-
-
 def flag_choices() -> list[tuple[str, str]]:
-    return [(code, FLAG_LABELS[code]) for code in FLAG_CODES]
+    return [(code, FLAGS[code].label) for code in FLAG_CODES]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -121,7 +87,7 @@ class FlagCount:
 
     @property
     def help(self) -> str:
-        return FLAG_HELP[self.code]
+        return FLAGS[self.code].help
 
 
 @dataclass
@@ -144,7 +110,7 @@ class OfficeAccounts:
     @property
     def flag_counts(self) -> list[FlagCount]:
         counts = _count_flags(self.audits)
-        return [FlagCount(code, FLAG_LABELS[code], FLAG_SEVERITY[code], counts[code]) for code in FLAG_CODES]
+        return [FlagCount(code, FLAGS[code].label, FLAGS[code].severity, counts[code]) for code in FLAG_CODES]
 
 
 def _count_flags(audits: Iterable[AccountAudit]) -> dict[str, int]:
@@ -263,7 +229,8 @@ class Summary:
 
     @property
     def flag_totals(self) -> list[FlagCount]:
-        return [FlagCount(code, FLAG_LABELS[code], FLAG_SEVERITY[code], self.total.counts[code]) for code in FLAG_CODES]
+        return [FlagCount(code, FLAGS[code].label, FLAGS[code].severity, self.total.counts[code])
+                for code in FLAG_CODES]
 
     @property
     def problems(self) -> list[Problem]:
@@ -337,7 +304,7 @@ def national_summary(*, as_of: datetime.date) -> Summary:
 
 def summary_export_rows(summary: Summary, *, include_extra: bool = False) -> tuple[list[str], list[list]]:
     header = [gettext("รหัสหน่วยงาน"), gettext("หน่วยงาน"), gettext("บัญชีผู้ใช้งาน"), gettext("บัญชีที่พบปัญหา"),
-              *(str(FLAG_LABELS[c]) for c in FLAG_CODES)]
+              *(FLAGS[c].label for c in FLAG_CODES)]
     rows = [*summary.rows, *(summary.extra_rows if include_extra else []), summary.total]
     return header, [[row.code, row.full_label, row.accounts, row.with_problems, *row.flag_counts] for row in rows]
 

@@ -29,7 +29,6 @@ from accounts.signals import client_ip
 from audit.engine import audit_account
 from audit.forms import AccountFilterForm, AsOfForm
 from audit.selectors import (
-    FLAG_SEVERITY,
     account_comparison,
     account_display_name,
     account_in_scope,
@@ -149,7 +148,7 @@ class AccountListView(_OfficeAccountsMixin, TemplateView):
                 "audit": audit,
                 "name": account_display_name(audit.account),
                 "national_id": shown_national_id(audit.account, masked=self.masked),
-                "flags": [{"flag": flag, "severity": FLAG_SEVERITY[flag.code]} for flag in audit.flags],
+                "flags": audit.flags,
             }
             for audit in page_obj.object_list
         ]
@@ -213,7 +212,7 @@ class AccountDetailView(ReviewMixin, TemplateView):
             comparison=account_comparison(audit),
             order_lines=account_order_lines(account=account, as_of=as_of),
             rights=rights,
-            flags=[{"flag": flag, "severity": FLAG_SEVERITY[flag.code]} for flag in audit.flags],
+            flags=audit.flags,
             form=form,
             as_of=as_of,
             unit=unit,

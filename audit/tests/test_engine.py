@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.flags import BAD, CHANGE_REQUEST_FILED, DORMANT, FLAG_CODES, FLAGS, REPORTED_AS_LEAVER, WARN
 from accounts.models import Official
 from accounts.rights import Scope
 from accounts.tests.factories import (
@@ -15,7 +16,6 @@ from accounts.tests.factories import (
     position,
     unit,
 )
-from audit import engine
 from audit.engine import audit_account, audit_accounts
 
 JUNE_15 = datetime.date(2026, 6, 15)
@@ -305,9 +305,25 @@ def test_only_active_accounts_in_scope_are_audited(make_account):
     assert len(audit_accounts(scope=Scope(roots=[unit("47")]), as_of=datetime.date(2026, 1, 10))) == 2
 
 
+def test_the_flag_registry_holds_the_flags_of_the_domain_spec_in_its_order():
+    assert FLAG_CODES == (  # the table of flags in the domain spec, top to bottom
+        "UNKNOWN_PERSON", "NO_ORDER", "POSITION_MISMATCH", "LEVEL_MISMATCH", "UNIT_MISMATCH", "EXCESS_ROLE",
+        "POLICY_VIOLATION", "QUOTA_EXCEEDED", "RETIRED_ACTIVE", "TRANSFERRED_ACTIVE", "SEPARATED_ACTIVE", "DORMANT",
+    )
+    for spec in FLAGS.values():
+        assert spec.label and spec.help and spec.severity in (WARN, BAD)
+        assert set(spec.round_answers) <= {CHANGE_REQUEST_FILED, REPORTED_AS_LEAVER}
+
+
 @pytest.mark.django_db
-def test_every_flag_has_a_thai_label():
-    assert set(engine.FLAG_LABELS) == set(engine.FLAG_CODES)
+def test_the_dormancy_limit_is_the_setting_in_every_text(settings, make_account):
+    settings.DORMANT_AFTER_DAYS = 45
+    account = make_account("ISV_USER")
+    account.last_login = timezone.make_aware(datetime.datetime(2025, 6, 1, 9, 0))
+    account.save(update_fields=["last_login"])
+    flags = {flag.code: flag for flag in audit_account(account=account, as_of=datetime.date(2026, 1, 10)).flags}
+    assert FLAGS[DORMANT].label == "ไม่ได้เข้าใช้งานเกิน 45 วัน" == flags[DORMANT].label
+    assert "นานกว่า 45 วัน" in FLAGS[DORMANT].help and "(เกิน 45 วัน)" in flags[DORMANT].explanation
 
 
 def _population(count: int) -> None:
