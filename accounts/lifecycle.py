@@ -51,6 +51,9 @@ ACCOUNT_INACTIVE = _("บัญชีนี้ถูกระงับการ�
 CR_ONLY_OWN = _("ยื่นคำขอเปลี่ยนแปลงข้อมูลได้เฉพาะข้อมูลของบัญชีตนเอง")
 CR_NOTHING_TO_CHANGE = _("ข้อมูลที่ขอแก้ไขตรงกับข้อมูลที่ลงทะเบียนอยู่แล้ว ไม่มีสิ่งใดต้องเปลี่ยน")
 CR_ALREADY_PENDING = _("มีคำขอที่รอพิจารณาอยู่แล้ว กรุณารอผลหรือถอนคำขอเดิมก่อน")
+# The error code of every refusal because the request, report or order has been decided already: the API answers
+# it with 409, whatever the message's language.
+NOT_PENDING = "not_pending"
 CR_NOT_PENDING = _("คำขอนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว")
 CR_OWN_DECISION = _("ผู้ยื่นคำขอไม่สามารถพิจารณาคำขอของตนเองได้")
 CR_UNIT_OUT_OF_SCOPE = _("หน่วยงานที่ขอเปลี่ยนไปอยู่นอกขอบเขตของท่าน จึงอนุมัติไม่ได้ กรุณาให้หน่วยงานที่ครอบคลุมทั้งสองหน่วยงานพิจารณา")
@@ -187,7 +190,7 @@ def _lock_pending_request(change_request: ChangeRequest) -> ChangeRequest:
         "position", "level", "unit", "account"
     ).get(pk=change_request.pk)
     if locked.status != ChangeRequest.Status.PENDING:
-        raise ValidationError(CR_NOT_PENDING)
+        raise ValidationError(CR_NOT_PENDING, code=NOT_PENDING)
     return locked
 
 
@@ -371,7 +374,11 @@ def leaver_reports_accept(
         LeaverReport.objects.select_for_update(of=("self",)).select_related("account__registered_unit")
         .filter(pk__in=[r.pk for r in reports]).order_by("pk")
     )
-    not_pending = [LEAVER_NOT_PENDING.format(pk=r.pk) for r in locked if r.status != LeaverReport.Status.PENDING]
+    not_pending = [
+        ValidationError(LEAVER_NOT_PENDING.format(pk=r.pk), code=NOT_PENDING)
+        for r in locked
+        if r.status != LeaverReport.Status.PENDING
+    ]
     if not_pending:
         raise ValidationError(not_pending)
     for report in locked:
@@ -406,7 +413,7 @@ def leaver_report_return(
     reason = _require_reason(reason)
     report = LeaverReport.objects.select_for_update(of=("self",)).select_related("account").get(pk=report.pk)
     if report.status != LeaverReport.Status.PENDING:
-        raise ValidationError(LEAVER_NOT_PENDING.format(pk=report.pk))
+        raise ValidationError(LEAVER_NOT_PENDING.format(pk=report.pk), code=NOT_PENDING)
     _check_not_own_report(report, actor)
     report.status = LeaverReport.Status.RETURNED
     report.decided_by = actor
@@ -650,13 +657,13 @@ def order_confirm(*, order: AssignmentOrder, actor: User, scope: Scope, ip_addre
     if not scope.contains(order.issuing_unit):
         raise PermissionDenied(ORDER_UNIT_OUT_OF_SCOPE.format(unit=order.issuing_unit.display_name))
     if order.revoked_at is not None:
-        raise ValidationError(ORDER_ALREADY_REVOKED)
+        raise ValidationError(ORDER_ALREADY_REVOKED, code=NOT_PENDING)
     lines = list(
         order.lines.select_for_update(of=("self",)).filter(confirmed_at__isnull=True)
         .select_related("role", "unit", "recorded_by").order_by("pk")
     )
     if not lines:
-        raise ValidationError(ORDER_NOTHING_TO_CONFIRM)
+        raise ValidationError(ORDER_NOTHING_TO_CONFIRM, code=NOT_PENDING)
     refusal = order_confirm_refusal(order=order, lines=lines, actor=actor, scope=scope)
     if refusal is not None:
         refusal.data["number"] = order.number
@@ -691,7 +698,7 @@ def order_revoke(
     if not scope.contains(order.issuing_unit):
         raise PermissionDenied(ORDER_UNIT_OUT_OF_SCOPE.format(unit=order.issuing_unit.display_name))
     if order.revoked_at is not None:
-        raise ValidationError(ORDER_ALREADY_REVOKED)
+        raise ValidationError(ORDER_ALREADY_REVOKED, code=NOT_PENDING)
     if order_number_normalized(typed_number or "") != order.number:
         raise ValidationError(ORDER_REVOKE_TYPE_NUMBER.format(number=order.number))
     lines = list(order.lines.select_related("role", "unit").order_by("pk"))

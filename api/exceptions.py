@@ -15,6 +15,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from accounts.lifecycle import NOT_PENDING
 from accounts.middleware import DENIAL_COUNTED
 from accounts.rules import AuthorityRefused
 
@@ -152,6 +153,13 @@ class Conflict(ApiError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "CONFLICT"
     default_detail = "รายการนี้อยู่ในสถานะที่ทำรายการนี้ไม่ได้แล้ว"
+
+
+def conflict_when_not_pending(exc: DjangoValidationError) -> None:
+    """A service's refusal because the thing was decided already (code NOT_PENDING) is a 409, told by its code."""
+    errors = exc.error_list if not hasattr(exc, "error_dict") else [e for es in exc.error_dict.values() for e in es]
+    if any(error.code == NOT_PENDING for error in errors):
+        raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
 
 
 class ServiceUnavailable(ApiError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -15,7 +14,7 @@ from accounts.models import ChangeRequest, LeaverReport, User
 from accounts.rights import Scope, cached_account_rights
 from accounts.selectors import account_with_registry
 from accounts.signals import client_ip
-from api.exceptions import Conflict, MenuDenied, OutOfScope
+from api.exceptions import MenuDenied, OutOfScope, conflict_when_not_pending
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
 from api.serializers_lifecycle import (
@@ -32,12 +31,6 @@ from api.serializers_lifecycle import (
 CHANGE_TAGS = ["คำขอเปลี่ยนแปลงข้อมูล"]
 LEAVER_TAGS = ["รายงานผู้พ้นจากหน้าที่"]
 NOT_PENDING_RESPONSE = OpenApiResponse(ErrorSerializer, description="รายการนี้ไม่อยู่ในสถานะรอพิจารณาแล้ว (NOT_PENDING)")
-
-
-def _not_pending_as_conflict(exc: ValidationError, *not_pending_messages: str) -> None:
-    not_pending = gettext("ไม่อยู่ในสถานะรอพิจารณา")  # the words every not-pending message holds, in its language
-    if any(message in not_pending_messages or not_pending in message for message in exc.messages):
-        raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -118,7 +111,7 @@ class ChangeRequestDecideView(GenericAPIView):
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            _not_pending_as_conflict(exc, lifecycle.CR_NOT_PENDING)
+            conflict_when_not_pending(exc)
             raise
         return Response(ChangeRequestSerializer(change_requests_visible_to(request.user).get(pk=pk)).data)
 
@@ -225,6 +218,6 @@ class LeaverReportDecideView(GenericAPIView):
                     ip_address=client_ip(request),
                 )
         except ValidationError as exc:
-            _not_pending_as_conflict(exc)
+            conflict_when_not_pending(exc)
             raise
         return Response(LeaverReportSerializer(_leaver_queryset().get(pk=pk)).data)

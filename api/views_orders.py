@@ -14,7 +14,7 @@ from accounts import lifecycle
 from accounts.models import AssignmentOrder, OrderLine
 from accounts.selectors import orders_awaiting_confirmation
 from accounts.signals import client_ip
-from api.exceptions import Conflict, OutOfScope
+from api.exceptions import OutOfScope, conflict_when_not_pending
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
 from api.serializers_orders import (
@@ -124,7 +124,6 @@ class OrderConfirmView(GenericAPIView):
         try:
             lifecycle.order_confirm(order=order, actor=request.user, scope=scope, ip_address=client_ip(request))
         except ValidationError as exc:
-            if {str(lifecycle.ORDER_NOTHING_TO_CONFIRM), str(lifecycle.ORDER_ALREADY_REVOKED)} & set(exc.messages):
-                raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
+            conflict_when_not_pending(exc)
             raise
         return Response(OrderSerializer(_orders(scope).get(pk=pk)).data)

@@ -56,6 +56,11 @@ def test_holder_files_and_a_reviewer_approves(bearer, make_account, issue_token,
         f"{CHANGE_REQUESTS}{created['id']}/decide/", {"decision": "reject", "reason": "x"}, format="json"
     )
     assert again.status_code == 409 and again.json()["code"] == "NOT_PENDING"
+    in_english = api_client.post(  # told apart by the error's code, not by its Thai text
+        f"{CHANGE_REQUESTS}{created['id']}/decide/", {"decision": "reject", "reason": "x"}, format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert in_english.status_code == 409 and in_english.json()["code"] == "NOT_PENDING"
 
 
 @pytest.mark.django_db
@@ -128,7 +133,10 @@ def test_office_reports_a_leaver_and_the_centre_accepts(bearer, make_account, is
     leaver.refresh_from_db()
     assert leaver.is_active is False  # deactivated, not deleted
     again = api_client.post(f"{LEAVERS}{report['id']}/decide/", {"decision": "accept"}, format="json")
-    assert again.status_code == 409
+    assert again.status_code == 409 and again.json()["code"] == "NOT_PENDING"
+    returned = api_client.post(f"{LEAVERS}{report['id']}/decide/", {"decision": "return", "reason": "x"},
+                               format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert returned.status_code == 409 and returned.json()["code"] == "NOT_PENDING"
 
 
 @pytest.mark.django_db
