@@ -156,9 +156,11 @@ class Conflict(ApiError):
 
 
 def conflict_when_not_pending(exc: DjangoValidationError) -> None:
-    """A service's refusal because the thing was decided already (code NOT_PENDING) is a 409, told by its code."""
-    errors = exc.error_list if not hasattr(exc, "error_dict") else [e for es in exc.error_dict.values() for e in es]
-    if any(error.code == NOT_PENDING for error in errors):
+    """A service's refusal because the thing was decided already (code NOT_PENDING) is a 409, told by its code.
+
+    Services raise such refusals as a message or a list of them, never keyed by field (error_dict).
+    """
+    if any(error.code == NOT_PENDING for error in getattr(exc, "error_list", ())):
         raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
 
 
