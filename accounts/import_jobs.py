@@ -11,6 +11,10 @@ A job whose file has not been touched for REGISTRY_IMPORT_JOB_STALE_SECONDS died
 started again (it writes nothing); an import rolled back with its transaction, and the person is asked to confirm
 again (importing the same file twice changes nothing).
 
+The API's import (api.views_import) starts the same jobs: it answers at once when the job is done within the wait,
+and otherwise with 202 and the job's address to ask again. An API job has no confirmation step, so its upload is
+removed as soon as the job ends; its state stays until purge_import_uploads removes it.
+
 Inside a transaction (the test suite runs every test in one) a thread could not see the data being checked, so
 there the job runs in the request instead, in the same way and with the same states.
 """
@@ -21,6 +25,8 @@ import dataclasses
 import json
 import logging
 import os
+import re
+import secrets
 import threading
 import time
 from pathlib import Path
@@ -40,6 +46,9 @@ UPLOAD_DIR = "imports"
 # Rows of the preview tables kept with the job; the counts cover the whole file.
 PREVIEW_ROWS = 500
 
+# How upload_stored names an upload: anything else is no upload of ours.
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
 CHECK = "check"
 IMPORT = "import"
 
@@ -52,6 +61,12 @@ REFUSED = "refused"  # problems found again at the confirmation (the database ch
 FAILED = "failed"  # the file could not be read, or the job broke: nothing imported
 
 RUNNING = {CHECKING, IMPORTING}
+
+# Why a FAILED job failed, for programs (the API) to branch on; `error` says it in the person's language.
+UNREADABLE = "unreadable"  # the file itself: not CSV/XLSX, beyond the bounds, broken
+NO_RIGHTS = "no_rights"  # the owner lost the menu (or the account) before the job ran
+BROKEN = "broken"  # a fault of ours, logged with its traceback
+DIED = "died"  # the process running it stopped; nothing was imported
 
 
 @dataclasses.dataclass
@@ -70,6 +85,9 @@ class ImportJob:
     updated_at: float = 0.0
     result: dict | None = None
     error: str = ""
+    error_code: str = ""
+    origin: str = "web"
+    task: str = ""
 
     @property
     def upload_path(self) -> Path:
@@ -115,11 +133,32 @@ def _saved(job: ImportJob) -> ImportJob:
     return job
 
 
+def import_job_died(job: ImportJob) -> ImportJob:
+    """Record that a stale job's process stopped: nothing was imported (its transaction rolled back)."""
+    job.state, job.error_code = FAILED, DIED
+    job.error = _("การตรวจหรือนำเข้าหยุดกลางคัน ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาส่งไฟล์อีกครั้ง")
+    job.upload_path.unlink(missing_ok=True)
+    return _saved(job)
+
+
 def import_job_forgotten(token: str) -> None:
     job_path(token).unlink(missing_ok=True)
 
 
-def import_job_started(*, token: str, pending: dict, user, ip_address: str | None, task: str) -> ImportJob:
+def upload_stored(upload, file_format: str) -> str:
+    """Copy an uploaded file to where every server process can read it; return its new random token."""
+    token = secrets.token_hex(16)
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / f"{token}.{file_format}").open("xb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return token
+
+
+def import_job_started(
+    *, token: str, pending: dict, user, ip_address: str | None, task: str, origin: str = "web"
+) -> ImportJob:
     """Start checking (`CHECK`) or importing (`IMPORT`) the upload `token` for `user`; return the job as started.
 
     Waits up to REGISTRY_IMPORT_WAIT_SECONDS for it, so a small file's page answers at once; returns the job's
@@ -128,7 +167,7 @@ def import_job_started(*, token: str, pending: dict, user, ip_address: str | Non
     job = ImportJob(
         token=token, kind=pending["kind"], name=pending["name"], file_format=pending["format"], owner_id=user.pk,
         ip_address=ip_address, language=translation.get_language() or settings.LANGUAGE_CODE,
-        state=CHECKING if task == CHECK else IMPORTING, started_at=time.time(),
+        state=CHECKING if task == CHECK else IMPORTING, started_at=time.time(), origin=origin, task=task,
         # Until the import has its own answer, the page keeps showing what the check found.
         result=previous.result if previous is not None and task == IMPORT else None,
     )
@@ -160,15 +199,20 @@ def _run(token: str, task: str) -> None:
             _work(job, User.objects.get(pk=job.owner_id), task)
         except Exception:
             logger.exception("registry import job %s failed", token)
-            job.state, job.error = FAILED, _("เกิดข้อผิดพลาดระหว่างตรวจหรือนำเข้าไฟล์ ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาลองใหม่")
+            job.state, job.error_code = FAILED, BROKEN
+            job.error = _("เกิดข้อผิดพลาดระหว่างตรวจหรือนำเข้าไฟล์ ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาลองใหม่")
             _saved(job)
+        finally:
+            if job.origin == "api":  # no confirmation follows: the copy of the file has served
+                job.upload_path.unlink(missing_ok=True)
 
 
 def _work(job: ImportJob, user, task: str) -> None:
     # The rights are read again now: they may have changed since the upload.
     scope = cached_account_rights(user).scope_for(MENU) if user.is_active else None
     if not scope:
-        job.state, job.error = FAILED, _("ท่านไม่มีสิทธิ์นำเข้าข้อมูลทะเบียนแล้ว ไม่ได้นำเข้าข้อมูลใด ๆ")
+        job.state, job.error_code = FAILED, NO_RIGHTS
+        job.error = _("ท่านไม่มีสิทธิ์นำเข้าข้อมูลทะเบียนแล้ว ไม่ได้นำเข้าข้อมูลใด ๆ")
         _saved(job)
         return
 
@@ -181,12 +225,12 @@ def _work(job: ImportJob, user, task: str) -> None:
     try:
         report = registry_import(
             kind=job.kind, source=job.upload_path, filename=job.name, scope=scope, dry_run=task == CHECK,
-            actor=user, origin="web", ip_address=job.ip_address, progress=progress,
+            actor=user, origin=job.origin, ip_address=job.ip_address, progress=progress,
         )
     except _Cancelled:
         return
     except ImportFileError as exc:
-        job.state, job.error = FAILED, str(exc)
+        job.state, job.error, job.error_code = FAILED, str(exc), UNREADABLE
     else:
         job.result = report_summary(report)
         if task == CHECK:

@@ -10,8 +10,6 @@ they are done.
 
 from __future__ import annotations
 
-import re
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +34,6 @@ __all__ = ["SESSION_KEY", "UPLOAD_DIR", "upload_dir"]
 SESSION_KEY = "registry_imports"
 # Pending uploads kept per session; an older one is removed when a new one arrives.
 MAX_PENDING = 3
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 class RegistryImportAccessMixin:
@@ -58,7 +55,7 @@ def _pending_uploads(request) -> dict[str, dict]:
 def _pending(request, token: str) -> tuple[dict, Path]:
     """The upload `token` of this session, or 404: a token from another session does not exist for this one."""
     pending = _pending_uploads(request).get(token)
-    if not _TOKEN.match(token) or pending is None:
+    if not import_jobs.TOKEN.match(token) or pending is None:
         raise Http404
     path = upload_dir() / f"{token}.{pending['format']}"
     if not path.exists():
@@ -78,12 +75,7 @@ def _forget(request, token: str) -> None:
 
 def _store(request, form: RegistryImportForm) -> str:
     upload = form.cleaned_data["file"]
-    token = secrets.token_hex(16)
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    with (directory / f"{token}.{form.file_format}").open("xb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
+    token = import_jobs.upload_stored(upload, form.file_format)
     uploads = _pending_uploads(request)
     for old in sorted(uploads, key=lambda t: uploads[t]["uploaded_at"])[: max(0, len(uploads) - MAX_PENDING + 1)]:
         _forget(request, old)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("orders/<int:pk>/", views_orders.OrderDetailView.as_view(), name="order"),
     path("orders/<int:pk>/confirm/", views_orders.OrderConfirmView.as_view(), name="order-confirm"),
     path("imports/<str:kind>/", views_import.RegistryImportView.as_view(), name="registry-import"),
+    path("import-jobs/<str:token>/", views_import.RegistryImportJobView.as_view(), name="registry-import-job"),
     path("schema/", views_docs.SchemaView.as_view(), name="schema"),
     path("docs/", views_docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: every other path answers a JSON 404 (no HTML page, no slash-appending redirect that would drop a POST).

@@ -137,6 +137,26 @@ def import_token(call: Call, inside: bool) -> Target:
     return Target({"token": token}, "", call.persona.home)
 
 
+def api_import_job(call: Call, inside: bool) -> Target:
+    """A finished API import job of the caller (inside), or one of somebody else (outside)."""
+    from accounts import import_jobs
+    from accounts.import_views import upload_dir
+    from accounts.models import User
+
+    token = secrets.token_hex(16)
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{token}.csv").write_bytes(officials_csv(call.persona.home, 750 + len(call.persona.name)))
+    owners = User.objects.order_by("pk")
+    owner = (owners.filter(username=call.persona.username) if inside else owners.exclude(
+        username=call.persona.username or "")).first()
+    if owner is not None:
+        pending = {"kind": "officials", "name": "officials.csv", "format": "csv"}
+        import_jobs.import_job_started(token=token, pending=pending, user=owner, ip_address="127.0.0.1",
+                                       task=import_jobs.CHECK, origin="api")
+    return Target({"token": token}, "", call.persona.home)
+
+
 def bangkok_today() -> datetime.date:
     from accounts.rights import today
 
@@ -318,6 +338,7 @@ ROUTES: dict[str, Route] = {
         post=lambda w, code: {"file": SimpleUploadedFile("officials.csv", officials_csv(code, 800), "text/csv")},
         success=frozenset({200, 201}), refused=REFUSED | {400}, anonymous=401, anonymous_to_login=False,
         note="outside: a file whose row lies in the other district is rejected whole (400)"),
+    "api:registry-import-job": Route(PROVINCE_UP, args=api_import_job, **API),
     "api:schema": Route(LOGGED_IN, **API),
     "api:docs": Route(LOGGED_IN),
     "api:not-found": Route(frozenset(), anonymous=404, anonymous_to_login=False, note="JSON 404 for unknown API paths"),
