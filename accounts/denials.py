@@ -45,7 +45,11 @@ def denied_access_record(*, account: User, kind: str, path: str, ip_address: str
     return count
 
 
-def repeated_denials(*, scope: Scope, days: int = 7) -> QuerySet[DeniedAccess]:
+# How far back reviewers are shown accounts refused again and again.
+REPEATED_DENIALS_DAYS = 7
+
+
+def repeated_denials(*, scope: Scope, days: int = REPEATED_DENIALS_DAYS) -> QuerySet[DeniedAccess]:
     """Hours of the last `days` in which an account of `scope` was refused settings.DENIED_ACCESS_REPEATED times
     or more, newest first."""
     since = timezone.now() - datetime.timedelta(days=days)

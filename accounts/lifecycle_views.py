@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from accounts import lifecycle, rules
 from accounts.change_review import change_request_evidence, flag_labels
-from accounts.denials import repeated_denials
+from accounts.denials import REPEATED_DENIALS_DAYS, repeated_denials
 from accounts.forms_lifecycle import (
     BaseOrderLineFormSet,
     ChangeRequestForm,
@@ -636,7 +636,6 @@ class RightsSyncView(MenuRequiredMixin, TemplateView):
 # Accounts locked by failed logins
 
 
-REPEATED_DENIALS_DAYS = 7
 REPEATED_DENIALS_SHOWN = 50
 
 

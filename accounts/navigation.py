@@ -90,6 +90,34 @@ MENU = [
 ]
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A card of the home page from an app above accounts: `context(user)` gives its template's context, or None
+    when the card is not the viewer's."""
+
+    template_name: str
+    context: Callable[..., dict | None]
+
+
+HOME_PANELS: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    """Let an app add a card to the home page from its AppConfig.ready(), as register_menu adds menus."""
+    if panel not in HOME_PANELS:
+        HOME_PANELS.append(panel)
+
+
+def home_panels_for(user) -> list[dict]:
+    """The cards the viewer sees: each one's template and context."""
+    panels = []
+    for panel in HOME_PANELS:
+        context = panel.context(user)
+        if context is not None:
+            panels.append({"template_name": panel.template_name, "context": context})
+    return panels
+
+
 def register_menu(*items: MenuItem) -> None:
     """Let an app add its menus from its AppConfig.ready(), so accounts needs no import of it."""
     MENU.extend(item for item in items if item not in MENU)

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from accounts.navigation import home_panels_for
 from accounts.rights import cached_account_rights
 from accounts.selectors import account_with_registry, order_lines_for_account
 from accounts.signals import client_ip
@@ -16,7 +18,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         account = account_with_registry(pk=self.request.user.pk)
         rights = cached_account_rights(self.request.user)
-        return super().get_context_data(account=account, rights=rights, **kwargs)
+        panels = [
+            render_to_string(panel["template_name"], panel["context"], request=self.request)
+            for panel in home_panels_for(self.request.user)
+        ]
+        return super().get_context_data(account=account, rights=rights, panels=panels, **kwargs)
 
 
 class ProfileView(TemplateView):

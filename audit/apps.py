@@ -13,3 +13,7 @@ class AuditConfig(AppConfig):
         from audit.rounds import undecided_items_count
 
         register_menu(MenuItem("menu_review_accounts", _("รอบการตรวจสอบ"), "audit:round-list", count=undecided_items_count))
+        from accounts.navigation import HomePanel, register_home_panel
+        from audit.todo import todo_panel_context
+
+        register_home_panel(HomePanel("audit/_home_todo.html", todo_panel_context))
