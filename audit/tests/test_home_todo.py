@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accounts.denials import denied_access_record
 from accounts.models import DeniedAccess
-from accounts.tests.test_lifecycle import file_request
 from accounts.rights import cached_account_rights
+from accounts.tests.test_lifecycle import file_request
 from audit import rounds
 from audit.models import RoundItem
 from audit.selectors import office_accounts
