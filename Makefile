@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: run test lint install db messages bench clean
+.PHONY: run test deps lint install db messages bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -17,6 +17,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Debian packages the tests use (Chromium, poppler, Thai fonts, pango, gettext): installed as root, else named.
+deps:
+	@bash scripts/deps.sh
+
 db: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference_data
@@ -27,7 +31,7 @@ run: db
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Tests run on whatever DATABASE_URL names (SQLite by default); .ci/run runs them on PostgreSQL and on SQLite.
-test: install
+test: install deps
 	DEBUG=0 SECRET_KEY=test-only-secret-key $(BIN)/pytest $(PYTEST_ARGS)
 
 # The code is laid out by hand (tables of values kept on one line, up to 120 columns), so no formatter is enforced.

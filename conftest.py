@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import shutil
 
 import pytest
 
@@ -95,6 +96,39 @@ def missing_service(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI must provide this: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_tool(tool: str, package: str) -> None:
+    """A command-line tool a test runs (pdftotext, ...): `make deps` installs it; without it, one line names it."""
+    if shutil.which(tool) is None:
+        missing_service(f"needs {tool}: apt-get install {package} (make test installs it when run as root)")
+
+
+_POSTGRESQL_ONLY = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, the PostgreSQL-only tests (row locks under real concurrency, pg_dump) are set aside, not skipped:
+    the run says in one line how many and how to run them."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    kept = [item for item in items if not item.get_closest_marker("postgresql")]
+    set_aside = [item for item in items if item.get_closest_marker("postgresql")]
+    if set_aside:
+        config.hook.pytest_deselected(items=set_aside)
+        items[:] = kept
+    config.stash[_POSTGRESQL_ONLY] = len(set_aside)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    set_aside = config.stash.get(_POSTGRESQL_ONLY, 0)
+    if set_aside:
+        terminalreporter.write_line(
+            f"{set_aside} PostgreSQL-only tests were not run on SQLite: run them with "
+            "DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/DB make test (CI does)"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,12 @@
 """The docs page really renders in Chromium under the site's CSP ('self' only): no blocked script or style."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
+
+from conftest import missing_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +19,10 @@ CHROMIUM = {
 @pytest.fixture
 def chromium_page():
     """A page in Debian's Chromium, with Playwright started and stopped inside the test (its event loop with it)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
+    if not Path(CHROMIUM["executable_path"]).exists():
+        missing_service(f"needs Debian's Chromium at {CHROMIUM['executable_path']} (apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(**CHROMIUM)
         try:

@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 import re
-import shutil
 import subprocess
 import unicodedata
 
@@ -16,6 +15,7 @@ from accounts.models import Unit
 from accounts.national_id import format_national_id, mask_national_id
 from accounts.tests.factories import OrderLineFactory, account_with_roles, hold, level, position, role, unit
 from audit.tests.screens import central_admin, district_reviewer, populate, province_reviewer
+from conftest import require_tool
 from events.models import Event
 
 
@@ -360,8 +360,7 @@ def test_province_summary_exports(client, province_viewer):
 
 
 def poppler(tool: str, content: bytes) -> str:
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    require_tool(tool, "poppler-utils")
     return subprocess.run([tool, "-", "-"] if tool == "pdftotext" else [tool, "-"], input=content,
                           capture_output=True, check=True).stdout.decode()
 

@@ -1,7 +1,6 @@
 """The printed receipt: Thai glyphs that come back out of the PDF, amounts in Thai words, ยกเลิก and ทดลอง marks."""
 
 import datetime
-import shutil
 import subprocess
 import unicodedata
 from decimal import Decimal
@@ -10,15 +9,15 @@ import pytest
 
 from accounts.models import Unit
 from accounts.thai import baht_in_words
+from conftest import require_tool
 from receipts.documents import daily_summary_pdf, receipt_pdf
 from receipts.models import ReceiptOffice
 from receipts.services import ItemInput, receipt_void
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (Debian poppler-utils)")
-
 
 def pdf_text(content: bytes) -> str:
     """The text of a PDF in content order. NFKC, because SARA AM comes back as NIKHAHIT + SARA AA (its decomposition)."""
+    require_tool("pdftotext", "poppler-utils")
     assert content.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout
     return unicodedata.normalize("NFKC", text.decode("utf-8"))

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -134,7 +133,6 @@ def test_trial_slip_cannot_become_a_real_receipt(clerk, fee_type):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
 def test_slip_pdf_shows_the_references(slip):
     from receipts.documents import payin_slip_pdf
     from receipts.tests.test_documents import pdf_text, thai
