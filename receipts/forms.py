@@ -161,8 +161,10 @@ class ReceiptFilterForm(forms.Form):
 
 
 class DailySummaryForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("หน่วยงาน"), queryset=Unit.objects.none(), to_field_name="code",
-                                  required=False, empty_label=None)
+    unit = forms.ModelChoiceField(
+        label=_("หน่วยงาน"), queryset=Unit.objects.none(), to_field_name="code", required=False, empty_label=None,
+        error_messages={"invalid_choice": _("ไม่มีหน่วยงานรหัส %(value)s ในหน่วยงานที่ท่านดูรายงานได้ กรุณาเลือกจากรายการ")},
+    )
     day = ThaiDateField(label=_("วันที่"), required=False)
 
     def __init__(self, *args, units, **kwargs):

@@ -89,10 +89,14 @@ def receipt_issuers(*, viewer: User) -> list[tuple[int, str]]:
 
 
 def units_with_receipts(*, viewer: User) -> QuerySet[Unit]:
-    """Units in scope that hold receipts, or where the viewer issues: the choices of the unit filters."""
+    """Units in scope that hold receipts, where the viewer issues, or the top of the viewer's scope (a province
+    reviewer's whole province): the choices of the unit filters, each meaning that unit and the units below it."""
     scope = receipt_scope(viewer)
     issuing = [item.unit.pk for item in receipt_roles_held(viewer)]
-    return scope.units().filter(Q(Exists(Receipt.objects.filter(unit=OuterRef("pk")))) | Q(pk__in=issuing))
+    roots = [root.pk for root in scope.roots]
+    return scope.units().filter(
+        Q(Exists(Receipt.objects.filter(unit=OuterRef("pk")))) | Q(pk__in=issuing) | Q(pk__in=roots)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -210,7 +210,7 @@ class DailySummaryView(View):
                 return _pdf_response(daily_summary_pdf(summary), filename)
             except PdfUnavailable as exc:
                 return _pdf_unavailable(request, exc)
-        if not form.is_bound:
+        if not form.is_bound or not data.get("unit"):  # the select shows the office the page shows
             form = DailySummaryForm(initial={"unit": unit.code, "day": day}, units=units)
         return render(request, "receipts/daily_summary.html", {"form": form, "summary": summary})
 

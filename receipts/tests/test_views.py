@@ -251,8 +251,26 @@ def test_daily_summary_screen_xlsx_and_pdf(client, world, issue):
     pdf = get(client, world["reviewer_47"], "daily-summary", unit="4701", day="2569-11-02", format="pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert Event.objects.filter(action="receipts.report.exported").count() == 2
-    # Another province's unit is not in the choices: the form refuses it.
-    assert get(client, world["reviewer_49"], "daily-summary", unit="4701").status_code == 400
+    # Another province's unit is not in the choices: the form refuses it, naming the code.
+    refused = get(client, world["reviewer_49"], "daily-summary", unit="4701")
+    assert refused.status_code == 400 and "ไม่มีหน่วยงานรหัส 4701" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_province_reviewer_s_daily_summary_is_the_whole_province_and_downloads_as_shown(client, world):
+    from openpyxl import load_workbook
+
+    page = get(client, world["reviewer_47"], "daily-summary", day="2569-11-02")
+    html = page.content.decode()
+    assert page.status_code == 200 and '<option value="47" selected>' in html
+    assert "?unit=47&amp;day=2569-11-02&amp;format=xlsx" in html
+    for fmt in ("xlsx", "pdf"):
+        download = get(client, world["reviewer_47"], "daily-summary", unit="47", day="2569-11-02", format=fmt)
+        assert download.status_code == 200, fmt
+    rows = list(load_workbook(io.BytesIO(
+        get(client, world["reviewer_47"], "daily-summary", unit="47", day="2569-11-02", format="xlsx").content
+    )).active.iter_rows(values_only=True))
+    assert rows[-1][4:] == (2, 0, 12600)  # 4701's fee and auction; Mukdahan's receipt is not the province's
 
 
 @pytest.mark.django_db
