@@ -12,6 +12,7 @@ EVENT_ACTIONS = {
     "accounts.login.locked": _("บัญชีถูกล็อกเพราะใส่รหัสผ่านผิด"),
     "accounts.access.denied": _("ถูกปฏิเสธการเข้าถึง (นับต่อชั่วโมง)"),
     "accounts.login.throttled": _("งดรับการเข้าสู่ระบบจากเครื่องที่ใส่รหัสผ่านผิดหลายครั้ง"),
+    "accounts.login.deactivated_refused": _("บัญชีที่ถูกระงับแล้วพยายามเข้าสู่ระบบด้วยรหัสผ่านที่ถูกต้อง"),
     "accounts.login.unlocked": _("ปลดล็อกบัญชี"),
     "accounts.logout": _("ออกจากระบบ"),
     "accounts.password.changed": _("เปลี่ยนรหัสผ่าน"),

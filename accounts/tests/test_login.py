@@ -78,6 +78,36 @@ def test_inactive_account_cannot_log_in(client):
 
 
 @pytest.mark.django_db
+def test_a_deactivated_account_with_its_right_password_is_told_when_by_whom_and_whom_to_ask(client, make_account):
+    from accounts.services import account_deactivate
+
+    central = make_account("CENTRAL_ADMIN", unit_code="DOPA-LEGAL", position_name="นิติกร", level_code="K4")
+    account = UserFactory(registered_unit=central.registered_unit)
+    account_deactivate(account=account, actor=central, reason="เกษียณอายุราชการ")
+    for _ in range(4):  # more than the lock's three: none of them counts
+        page = login(client, account.username, PASSWORD)
+        html = page.content.decode()
+        assert page.status_code == 200 and "_auth_user_id" not in client.session
+        assert "ถูกระงับการใช้งานแล้วเมื่อ" in html and "เกษียณอายุราชการ" in html and central.official.full_name in html
+        assert "ผู้ตรวจสอบสิทธิ์ของ" in html and "ไม่ใช่รหัสผ่านผิด" in html
+        assert "ครั้งก่อนบัญชีถูกล็อก" not in html and "บัญชีถูกล็อก" not in html.split("ไม่ใช่รหัสผ่านผิด")[1][:200]
+    assert not Event.objects.filter(action__in=["accounts.login.failed", "accounts.login.locked"]).exists()
+    assert Event.objects.filter(action="accounts.login.deactivated_refused").count() == 1  # once an hour
+    # A wrong password is a wrong password, deactivated or not: nothing about the account is told.
+    wrong = login(client, account.username, "wrong-1").content.decode()
+    assert "ถูกระงับ" not in wrong and "ใส่รหัสผ่านผิดได้อีก 2 ครั้งก่อนบัญชีถูกล็อก" in wrong
+
+
+@pytest.mark.django_db
+def test_the_login_page_says_how_many_tries_are_left_before_the_lock(client):
+    account = UserFactory()
+    assert "ใส่รหัสผ่านผิดได้อีก 2 ครั้ง" in login(client, account.username, "wrong-1").content.decode()
+    assert "ใส่รหัสผ่านผิดได้อีก 1 ครั้ง" in login(client, account.username, "wrong-2").content.decode()
+    # An unknown username counts the same way: the page tells nobody which usernames exist.
+    assert "ใส่รหัสผ่านผิดได้อีก 2 ครั้ง" in login(client, "no.such.user", "wrong-1").content.decode()
+
+
+@pytest.mark.django_db
 def test_session_expires_after_thirty_idle_minutes(client, settings, monkeypatch):
     from django.contrib.sessions.models import Session
 
