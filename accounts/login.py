@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.ratelimit import request_counted
-from accounts.thai import format_be_date
 from accounts.signals import client_ip
+from accounts.thai import format_be_date
 from events.services import event_record
 
 IP_THROTTLED = "ip_throttled"
