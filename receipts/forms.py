@@ -76,8 +76,14 @@ class ReceiptForm(forms.Form):
         units = _unit_choices(roles)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in units]).order_by("code")
         held_categories = {ROLE_CATEGORY[item.role.code] for item in roles}
-        # Only categories whose role the account holds; whether the role is also granted today, the service says.
         self.fields["category"].choices = [(c.value, c.label) for c in Category if c in held_categories]
+        # Offered: the categories the account may issue today. One it holds but may not use (a K2 ปลัดอำเภอ's auction
+        # role under the rank rule) is not shown, and the page says why; posted anyway, it stays a valid choice so
+        # the service refuses it, says why and logs the attempt.
+        self.offered_categories = {ROLE_CATEGORY[item.role.code] for item in roles if item.effective}
+        self.fields["category"].widget.choices = [(c.value, c.label) for c in Category if c in self.offered_categories]
+        if held_categories - self.offered_categories:
+            self.fields["category"].help_text = _("แสดงเฉพาะประเภทที่ท่านออกได้วันนี้ ประเภทอื่นดูเหตุผลได้ที่ “สิทธิ์ของท่านวันนี้”")
 
     def clean_payer_national_id(self):
         return _national_id_or_blank(self.cleaned_data["payer_national_id"])

@@ -160,6 +160,17 @@ def test_issue_form_offers_only_held_categories(client, world):
 
 
 @pytest.mark.django_db
+def test_a_held_category_the_rank_rule_refuses_is_not_offered_and_the_page_says_why(client, world, make_account):
+    palad_k2 = make_account("ISV_AUCTION_RECEIPT", "ISV_FEE_RECEIPT", level_code="K2", username="palad.k2")
+    html = get(client, palad_k2, "receipt-create").content.decode()
+    assert 'value="FEE"' in html and 'value="AUCTION"' not in html
+    assert "แสดงเฉพาะประเภทที่ท่านออกได้วันนี้" in html and "ไม่ผ่านเงื่อนไข" in html and "ชำนาญการพิเศษ (K3)" in html
+    # Holding nothing usable today: no form at all, the reason instead.
+    only_auction = get(client, world["palad_k2"], "receipt-create").content.decode()
+    assert "วันนี้ท่านยังออกใบเสร็จรับเงินไม่ได้" in only_auction and 'name="payer_name"' not in only_auction
+
+
+@pytest.mark.django_db
 def test_void_by_post_only(client, world):
     receipt = world["receipts"]["fee"]
     client.force_login(world["clerk"])
