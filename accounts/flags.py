@@ -74,26 +74,32 @@ def _texts_mismatch(what: str, registered, ordered, order_number: str) -> tuple[
 
 def _texts_excess_role(role: Role, unit: Unit) -> tuple[str, str]:
     return (
-        f"ถือสิทธิ์ {role.code} ({role.name_th}) ที่{unit.display_name} โดยไม่มีคำสั่งมอบหมายที่มีผล",
+        f"ถือสิทธิ์ “{role.name_th}” ที่{unit.display_name} โดยไม่มีคำสั่งมอบหมายที่มีผล",
         "ถอนสิทธิ์นี้ หรือบันทึกคำสั่งมอบหมายที่ให้สิทธิ์นี้",
     )
 
 
 def _texts_policy_violation(refusal: str, role: Role) -> tuple[str, str]:
-    return refusal, f"ถอนสิทธิ์ {role.code} จากบัญชีนี้"
+    return refusal, f"ถอนสิทธิ์ “{role.name_th}” จากบัญชีนี้"
 
 
 def _texts_quota(role: Role, unit: Unit, holders: int, limit: int) -> tuple[str, str]:
     return (
-        f"{unit.display_name} มีผู้ถือสิทธิ์ {role.code} {holders} คน เกินกว่าที่กำหนด {limit} คน",
+        f"{unit.display_name} มีผู้ถือสิทธิ์ “{role.name_th}” {holders} คน เกินกว่าที่กำหนด {limit} คน",
         f"คงผู้ถือสิทธิ์ไว้ไม่เกิน {limit} คนตามคำสั่ง และถอนสิทธิ์ผู้ที่เกิน",
     )
 
 
 def _texts_retired(retirement_date: datetime.date | None) -> tuple[str, str]:
-    when = f" (เกษียณอายุราชการเมื่อ {format_be_date(retirement_date, long=True)})" if retirement_date else ""
+    """`retirement_date`: the day the person retired, when the retirement is by age; None when the HR record's
+    status says retired (its computed date may then lie ahead, and printing it would contradict the flag)."""
+    if retirement_date is None:
+        explanation = "ทะเบียนบุคคลระบุว่าเกษียณอายุราชการแล้ว แต่บัญชียังใช้งานได้"
+    else:
+        explanation = (f"ผู้ใช้งานเกษียณอายุราชการแล้ว (เกษียณอายุราชการเมื่อ {format_be_date(retirement_date, long=True)})"
+                       " แต่บัญชียังใช้งานได้")
     return (
-        f"ผู้ใช้งานเกษียณอายุราชการแล้ว{when} แต่บัญชียังใช้งานได้",
+        explanation,
         "รายงานผู้พ้นจากหน้าที่ต่อสำนักการสอบสวนและนิติการเพื่อจำหน่ายออกจากระบบ",
     )
 

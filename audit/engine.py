@@ -337,7 +337,8 @@ def _flags_for(account: User, official: Official | None, line_rows: list[tuple],
         status, retirement_date = official.status, official.retirement_date
         left = separation(status=status, retirement_date=retirement_date, on=as_of)
         if left == RETIRED_ACTIVE:
-            flags.append(Flag(RETIRED_ACTIVE, (retirement_date,)))
+            by_age = retirement_date is not None and retirement_date <= as_of
+            flags.append(Flag(RETIRED_ACTIVE, (retirement_date if by_age else None,)))
         elif left == TRANSFERRED_ACTIVE:
             flags.append(Flag(TRANSFERRED_ACTIVE))
         elif left == SEPARATED_ACTIVE:

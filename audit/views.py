@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.flags import flag_label
 from accounts.models import Official, Unit
 from accounts.national_id import format_national_id
 from accounts.rights import AccountRights, Scope, cached_account_rights
@@ -162,12 +163,44 @@ class AccountListView(_OfficeAccountsMixin, TemplateView):
 
 class AccountListExportView(_OfficeAccountsMixin, View):
     def get(self, request, unit_code: str, fmt: str):
+        if fmt == "pdf":
+            return self.pdf(request, unit_code)
         _check_format(fmt)
         office, filters = self.office(unit_code)
         header, rows = office_accounts_export_rows(office, masked=self.masked)
         self.record_export(report="account_list", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=office.unit,
                            filters={"flag": filters["flag"], "searched": bool(filters["query"])})
         return export_response(fmt, f"audit-{office.unit.code}-{self.as_of.isoformat()}", header, rows)
+
+    def pdf(self, request, unit_code: str):
+        """The office's printed form: every account with its registration, roles and problems, signed."""
+        with translation.override(settings.LANGUAGE_CODE):
+            office, filters = self.office(unit_code)
+            rows = [
+                {"audit": audit, "name": account_display_name(audit.account),
+                 "national_id": shown_national_id(audit.account, masked=self.masked),
+                 "roles": sorted({role.name_th for role, _unit in audit.held}), "flags": audit.flags}
+                for audit in office.rows
+            ]
+            context = {
+                "office": office, "unit": office.unit, "as_of": self.as_of, "rows": rows,
+                "filters": filters, "flag_label": flag_label(filters["flag"]) if filters["flag"] else "",
+                "printed_at": timezone.localtime(), **_signer(request.user),
+            }
+            try:
+                pdf = render_thai_pdf("audit/office_report_pdf.html", context)
+            except PdfUnavailable as exc:
+                pdf, unavailable = None, str(exc)
+        if pdf is None:
+            messages.error(request, unavailable)
+            return redirect(reverse("audit:account-list", args=[office.unit.code]) + f"?as_of={self.as_of}")
+        self.record_export(report="office_report", fmt="pdf", as_of=self.as_of, rows=len(office.rows),
+                           unit=office.unit, filters={"flag": filters["flag"], "searched": bool(filters["query"])})
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="audit-report-{office.unit.code}-{self.as_of.isoformat()}.pdf"'
+        )
+        return response
 
 
 class PeopleWithoutRecordExportView(ReviewMixin, View):
@@ -271,7 +304,7 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
                 "as_of": self.as_of,
                 "printed_at": timezone.localtime(),
                 "reviewer": request.user,
-                "reviewer_name": _viewer_name(request.user),
+                **_signer(request.user),
             }
             try:
                 pdf = render_thai_pdf("audit/province_report_pdf.html", context)
@@ -295,10 +328,21 @@ def render_thai_pdf(template_name: str, context: dict) -> bytes:
     return render_pdf("audit/_pdf_document.html", {"document": mark_safe(html)})
 
 
-def _viewer_name(user) -> str:
-    # The signer's name as the HR record spells it; the viewer's own account is not loaded with it.
-    official = Official.objects.filter(national_id=user.official_id).first() if user.official_id else None
-    return official.full_name if official is not None else (user.get_full_name() or user.username)
+def _signer(user) -> dict:
+    """The signer's name and position as the HR record has them (the viewer's own account is not loaded with it)."""
+    official = (
+        Official.objects.filter(national_id=user.official_id).select_related("position", "level", "unit").first()
+        if user.official_id else None
+    )
+    if official is None:
+        return {"reviewer_name": user.get_full_name() or user.username, "reviewer_position": ""}
+    position = " ".join(part for part in (
+        official.position.name_th if official.position else "",
+        official.level.name_th if official.level else "",
+    ) if part)
+    if official.unit is not None:
+        position = f"{position} {official.unit.display_name}".strip()
+    return {"reviewer_name": official.full_name, "reviewer_position": position}
 
 
 class _NationalMixin(ReviewMixin):

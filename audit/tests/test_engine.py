@@ -186,7 +186,9 @@ def test_excess_role_held_without_a_line(make_account):
     hold(account, "ISV_SCRAP_RECEIPT", "4701")
     audit = audit_account(account=account, as_of=datetime.date(2026, 1, 10))
     assert audit.codes == ["EXCESS_ROLE"]
-    assert "ISV_SCRAP_RECEIPT" in audit.flags[0].explanation
+    # The role as a person reads it, not its code.
+    assert "“จำหน่ายใบเสร็จรับเงินค่าของเก่า”" in audit.flags[0].explanation
+    assert "ISV_SCRAP_RECEIPT" not in audit.flags[0].explanation
 
 
 @pytest.mark.django_db
@@ -248,6 +250,18 @@ def test_retirement_on_30_september_versus_1_october(make_account, on, retired):
     account.last_login = logged_in(1, on)
     account.save()
     assert ("RETIRED_ACTIVE" in codes(account, on)) is retired
+
+
+@pytest.mark.django_db
+def test_a_retirement_by_age_gives_its_date_one_by_status_does_not_contradict_the_record(make_account):
+    on = datetime.date(2026, 10, 1)
+    by_age = make_account("ISV_USER", birth_date=datetime.date(1966, 10, 1), username="by.age")
+    by_status = make_account("ISV_USER", status=Official.Status.RETIRED, birth_date=datetime.date(1990, 1, 1),
+                             username="by.status")
+    (age_flag,) = audit_account(account=by_age, as_of=on).flags
+    (status_flag,) = audit_account(account=by_status, as_of=on).flags
+    assert "เกษียณอายุราชการเมื่อ 30 กันยายน 2569" in age_flag.explanation
+    assert status_flag.explanation == "ทะเบียนบุคคลระบุว่าเกษียณอายุราชการแล้ว แต่บัญชียังใช้งานได้"
 
 
 @pytest.mark.django_db

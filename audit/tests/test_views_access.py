@@ -189,7 +189,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 def test_unknown_offices_formats_and_kinds_are_404(client, viewers):
     client.force_login(viewers["central"])
     assert client.get(reverse("audit:account-list", args=["9999"])).status_code == 404
-    assert client.get(reverse("audit:account-list-export", args=["4701", "pdf"])).status_code == 404
+    assert client.get(reverse("audit:account-list-export", args=["4701", "docx"])).status_code == 404
     assert client.get(reverse("audit:province-summary", args=["4701"])).status_code == 404  # a district
     assert client.get(reverse("audit:province-summary-export", args=["47", "json"])).status_code == 404
     assert client.get(reverse("audit:national-summary-export", args=["html"])).status_code == 404
