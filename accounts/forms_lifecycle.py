@@ -11,25 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LeaverReport, Level, Position, Role, Unit, User
 from accounts.national_id import parse_national_id
-from accounts.thai import BE_OFFSET, parse_date, thai_digits_to_arabic
+from accounts.thai import be_iso, parse_date, thai_digits_to_arabic
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
-def be_iso(value: datetime.date | None) -> str:
-    """2569-06-15, the way Thai offices write a date; ThaiDateField reads it back."""
-    if value is None:
-        return ""
-    return f"{value.year + BE_OFFSET:04d}-{value.month:02d}-{value.day:02d}"
-
-
 class ThaiDateField(forms.CharField):
-    """A date typed as ปปปป-ดด-วว in the Buddhist Era (or the Common Era), in Thai or Arabic digits; stored CE."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2569-06-15", "size": 12})
+    """A date typed as Thai offices write it (15/06/2569, 15 มิ.ย. 2569, 2569-06-15; Thai or Arabic digits; BE or
+    CE), stored CE and shown back in BE. Every form of the site that takes a date uses this one field."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("ปปปป-ดด-วว ปี พ.ศ. หรือ ค.ศ. เช่น 2569-06-15"))
+        kwargs.setdefault("help_text", _("เช่น 15/06/2569, 15 มิ.ย. 2569 หรือ 2569-06-15 (ปี พ.ศ. หรือ ค.ศ.)"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "15/06/2569", "size": 14,
+                                                           "autocomplete": "off"}))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -42,7 +36,7 @@ class ThaiDateField(forms.CharField):
         try:
             return parse_date(text)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(str(exc), code="invalid_date") from None
 
 
 def validate_pdf(upload) -> None:

@@ -26,28 +26,69 @@ MONTHS_LONG_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/06/2569, as offices write it
+_WORDS = re.compile(r"^(\d{1,2})\s*([^\d\s]+(?:\s*[^\d\s]+)*?)\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.)?\s*(\d{4})$")
+
+
+def _month_number(name: str) -> int | None:
+    """1-12 for a Thai or English month name, long or short, with or without its dots; None when it is none."""
+    key = re.sub(r"[\s.]", "", name).lower()
+    for months in (MONTHS_SHORT, MONTHS_LONG, MONTHS_SHORT_EN, MONTHS_LONG_EN):
+        for number, month in enumerate(months, start=1):
+            if key == re.sub(r"[\s.]", "", month).lower():
+                return number
+    return None
 
 
 def thai_digits_to_arabic(text: str) -> str:
     return text.translate(_TO_ARABIC)
 
 
-def parse_date(text: str) -> datetime.date:
-    """Read YYYY-MM-DD, in Thai or Arabic digits; a year of 2400 or more is Buddhist Era.
+DATE_FORMATS_HELP = "2569-06-15, 15/06/2569 หรือ 15 มิ.ย. 2569"
 
-    Raises ValueError with a message for the user when the text is not a real date.
-    """
-    match = _ISO_DATE.match(thai_digits_to_arabic(text))
+
+def parse_iso_date(text: str) -> datetime.date:
+    """Read YYYY-MM-DD only, in Thai or Arabic digits; a year of 2400 or more is Buddhist Era: the one form of the
+    interchange files and the API, whose schema says so."""
+    match = _ISO_DATE.match(" ".join(thai_digits_to_arabic(text).split()))
     if not match:
         raise ValueError("ต้องเป็นวันที่ในรูปแบบ ปปปป-ดด-วว")
-    year, month, day = (int(part) for part in match.groups())
+    return _date(*(int(part) for part in match.groups()), text=text)
+
+
+def _date(year: int, month: int, day: int, *, text: str) -> datetime.date:
     if year >= 2400:
         year -= BE_OFFSET
     try:
         return datetime.date(year, month, day)
     except ValueError:
         raise ValueError(f"ไม่มีวันที่นี้ในปฏิทิน: {text.strip()}") from None
+
+
+def parse_date(text: str) -> datetime.date:
+    """Read a date as Thai offices type it: 2569-06-15, 15/06/2569, 15 มิ.ย. 2569, 15 มิถุนายน พ.ศ. 2569, in Thai
+    or Arabic digits; a year of 2400 or more is Buddhist Era, below it Common Era (2026-06-15).
+
+    Raises ValueError with a message for the user when the text is not a real date.
+    """
+    cleaned = " ".join(thai_digits_to_arabic(text).split())
+    if match := _ISO_DATE.match(cleaned):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DAY_FIRST.match(cleaned):
+        day, month, year = (int(part) for part in match.groups())
+    elif (match := _WORDS.match(cleaned)) and (month := _month_number(match.group(2))) is not None:
+        day, year = int(match.group(1)), int(match.group(3))
+    else:
+        raise ValueError(f"อ่านวันที่ “{text.strip()}” ไม่ได้ ให้พิมพ์แบบ {DATE_FORMATS_HELP}")
+    return _date(year, month, day, text=text)
+
+
+def be_iso(value: datetime.date | None) -> str:
+    """2569-06-15: how the forms show a date (the year as Thai offices write it); parse_date reads it back."""
+    if value is None:
+        return ""
+    return f"{value.year + BE_OFFSET:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def be_year(value: datetime.date) -> int:

@@ -7,7 +7,7 @@ import datetime
 from rest_framework import serializers
 from rest_framework.utils import html
 
-from accounts.thai import parse_date
+from accounts.thai import parse_iso_date
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2199, 12, 31)
@@ -32,7 +32,7 @@ class ThaiDateField(serializers.DateField):
             parsed = value
         else:
             try:
-                parsed = parse_date(str(value))
+                parsed = parse_iso_date(str(value))
             except ValueError as exc:
                 raise serializers.ValidationError(str(exc), code="invalid") from None
         if not EARLIEST_DATE <= parsed <= LATEST_DATE:

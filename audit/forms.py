@@ -8,13 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rights import today
-from accounts.thai import BE_OFFSET, parse_date
+from accounts.thai import be_iso, parse_date
 from audit.selectors import ANY_PROBLEM, NO_PROBLEM, flag_choices
-
-
-def be_iso(value: datetime.date) -> str:
-    """2569-06-15: the form shows the year the way Thai offices write it, and reads it back (parse_date)."""
-    return f"{value.year + BE_OFFSET:04d}-{value.month:02d}-{value.day:02d}"
 
 
 class AsOfForm(forms.Form):
@@ -23,8 +18,8 @@ class AsOfForm(forms.Form):
     as_of = forms.CharField(
         label=_("ข้อมูล ณ วันที่"),
         required=False,
-        help_text=_("ปปปป-ดด-วว ปี พ.ศ. หรือ ค.ศ. เช่น 2569-06-15"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2569-06-15", "size": 12}),
+        help_text=_("เช่น 15/06/2569, 15 มิ.ย. 2569 หรือ 2569-06-15 (ปี พ.ศ. หรือ ค.ศ.)"),
+        widget=forms.TextInput(attrs={"placeholder": "15/06/2569", "size": 14, "autocomplete": "off"}),
     )
 
     def __init__(self, data=None, **kwargs):

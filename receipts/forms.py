@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from decimal import Decimal
 
@@ -10,37 +9,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms_lifecycle import ThaiDateField
 from accounts.models import Unit
 from accounts.national_id import parse_national_id
 from accounts.rights import RoleAtUnit
-from accounts.thai import parse_date
 from receipts.models import CATEGORY_ROLE, Category, FeeType, PaymentMethod
 
 ROLE_CATEGORY = {role: category for category, role in CATEGORY_ROLE.items()}
-
-
-class ThaiDateField(forms.CharField):
-    """A date typed as ปปปป-ดด-วว in the Buddhist Era (or the Common Era, or Thai digits); shown back in BE."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2569-11-02", "inputmode": "numeric",
-                                                           "size": 12}))
-        kwargs.setdefault("help_text", _("ปี พ.ศ.-เดือน-วัน เช่น 2569-11-02"))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime.date):
-            return f"{value.year + 543:04d}-{value.month:02d}-{value.day:02d}"
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_date(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid_date") from None
 
 
 def _national_id_or_blank(value: str) -> str:

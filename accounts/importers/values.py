@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Level, Official
 from accounts.national_id import normalize_national_id
-from accounts.thai import BE_OFFSET, format_be_date, parse_date, thai_digits_to_arabic
+from accounts.thai import BE_OFFSET, format_be_date, parse_iso_date, thai_digits_to_arabic
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -94,7 +94,7 @@ def date_value(value: Cell) -> datetime.date:
     if isinstance(value, datetime.date):
         return _be_to_ce(value)
     try:
-        return parse_date(cell_text(value))
+        return parse_iso_date(cell_text(value))
     except ValueError as exc:
         raise CellError(str(exc)) from None
 

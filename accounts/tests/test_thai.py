@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from accounts.thai import baht_in_words, parse_date
+from accounts.thai import baht_in_words, parse_date, parse_iso_date
 
 
 def render(template: str, **context) -> str:
@@ -26,13 +26,24 @@ def test_be_datetime_shows_bangkok_time():
 @pytest.mark.parametrize(
     "text, expected",
     [("2026-06-15", datetime.date(2026, 6, 15)), ("2569-06-15", datetime.date(2026, 6, 15)),
-     ("๒๕๖๙-๐๖-๑๕", datetime.date(2026, 6, 15))],
+     ("๒๕๖๙-๐๖-๑๕", datetime.date(2026, 6, 15)), ("15/06/2569", datetime.date(2026, 6, 15)),
+     ("15/6/2026", datetime.date(2026, 6, 15)), ("๑๕/๐๖/๒๕๖๙", datetime.date(2026, 6, 15)),
+     ("15 มิ.ย. 2569", datetime.date(2026, 6, 15)), ("15มิ.ย.2569", datetime.date(2026, 6, 15)),
+     ("15 มิถุนายน พ.ศ. 2569", datetime.date(2026, 6, 15)), ("๑ ต.ค. ๒๕๖๙", datetime.date(2026, 10, 1)),
+     ("15 June 2026", datetime.date(2026, 6, 15)), ("15 Jun 2569", datetime.date(2026, 6, 15))],
 )
-def test_parse_date_reads_buddhist_era_and_thai_digits(text, expected):
+def test_parse_date_reads_the_ways_offices_write_a_date(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["2569-02-30", "15/06/2569", "", "2026-13-01"])
+@pytest.mark.parametrize("text", ["15/06/2569", "15 มิ.ย. 2569"])
+def test_the_interchange_files_and_the_api_take_iso_dates_only(text):
+    with pytest.raises(ValueError, match="ปปปป-ดด-วว"):
+        parse_iso_date(text)
+    assert parse_iso_date("2569-06-15") == datetime.date(2026, 6, 15)
+
+
+@pytest.mark.parametrize("text", ["2569-02-30", "31/04/2569", "15 มิถุ 2569", "", "2026-13-01", "15/13/2569"])
 def test_parse_date_rejects_impossible_dates(text):
     with pytest.raises(ValueError):
         parse_date(text)

@@ -229,12 +229,14 @@ def test_order_lines_are_marked_in_force_on_the_day():
     ("2026-06-15", datetime.date(2026, 6, 15)),
     ("๒๕๖๙-๐๖-๑๕", datetime.date(2026, 6, 15)),  # Thai digits
     (" 2569-6-5 ", datetime.date(2026, 6, 5)),
+    ("15/06/2569", datetime.date(2026, 6, 15)),
+    ("15 มิ.ย. 2569", datetime.date(2026, 6, 15)),
 ])
 def test_as_of_form_reads_buddhist_era_and_thai_digits(typed, expected):
     assert AsOfForm({"as_of": typed}).as_of_date == expected
 
 
-@pytest.mark.parametrize("typed", ["2569-02-30", "15/06/2569", "yesterday"])
+@pytest.mark.parametrize("typed", ["2569-02-30", "15/13/2569", "yesterday"])
 def test_as_of_form_falls_back_on_today_with_a_message(typed, today):
     form = AsOfForm({"as_of": typed})
     assert form.as_of_date == today
