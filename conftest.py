@@ -98,6 +98,17 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+def xlsx_table(content: bytes) -> list[list]:
+    """The table of an exported XLSX: its header row (the one the panes freeze under) and the rows below it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    header_row = int("".join(ch for ch in (sheet.freeze_panes or "A2") if ch.isdigit())) - 1
+    return [list(row) for row in sheet.iter_rows(min_row=header_row, values_only=True)]
+
+
 def require_tool(tool: str, package: str) -> None:
     """A command-line tool a test runs (pdftotext, ...): `make deps` installs it; without it, one line names it."""
     if shutil.which(tool) is None:

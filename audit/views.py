@@ -27,6 +27,7 @@ from accounts.models import Official, Unit
 from accounts.national_id import format_national_id
 from accounts.rights import AccountRights, Scope, cached_account_rights
 from accounts.signals import client_ip
+from accounts.thai import be_iso
 from audit.engine import audit_account
 from audit.forms import AccountFilterForm, AsOfForm
 from audit.selectors import (
@@ -44,7 +45,7 @@ from audit.selectors import (
     summary_export_rows,
 )
 from events.services import event_record
-from rightsadmin.exports import export_response
+from rightsadmin.exports import ExportTitle, export_response, exporter_name
 from rightsadmin.pdf import PdfUnavailable, render_pdf
 
 REVIEW_MENU = "menu_review_accounts"
@@ -170,7 +171,9 @@ class AccountListExportView(_OfficeAccountsMixin, View):
         header, rows = office_accounts_export_rows(office, masked=self.masked)
         self.record_export(report="account_list", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=office.unit,
                            filters={"flag": filters["flag"], "searched": bool(filters["query"])})
-        return export_response(fmt, f"audit-{office.unit.code}-{self.as_of.isoformat()}", header, rows)
+        return export_response(fmt, f"audit-{office.unit.code}-{be_iso(self.as_of)}", header, rows, title=ExportTitle(
+            "บัญชีผู้ใช้งานและผลการตรวจสอบสิทธิ์", sheet=f"ผลการตรวจสอบ {office.unit.code}",
+            office=office.unit.display_name, as_of=self.as_of, exported_by=exporter_name(request.user)))
 
     def pdf(self, request, unit_code: str):
         """The office's printed form: every account with its registration, roles and problems, signed."""
@@ -215,7 +218,9 @@ class PeopleWithoutRecordExportView(ReviewMixin, View):
         header, rows = people_without_record_export_rows(lines, masked=self.masked)
         self.record_export(report="people_without_record", fmt=fmt, as_of=as_of, rows=len(rows), unit=unit,
                            filters={"below": below})
-        return export_response(fmt, f"orders-without-record-{unit.code}-{as_of.isoformat()}", header, rows)
+        return export_response(fmt, f"orders-without-record-{unit.code}-{be_iso(as_of)}", header, rows, title=ExportTitle(
+            "ผู้มีชื่อในคำสั่งมอบหมายแต่ไม่มีในทะเบียนบุคคล", sheet="ไม่มีในทะเบียนบุคคล", office=unit.display_name,
+            as_of=as_of, exported_by=exporter_name(request.user)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -288,7 +293,10 @@ class ProvinceSummaryExportView(_ProvinceMixin, View):
         summary = self.summary(province_code)
         header, rows = summary_export_rows(summary)
         self.record_export(report="province_summary", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=self.province)
-        return export_response(fmt, f"audit-summary-{self.province.code}-{self.as_of.isoformat()}", header, rows)
+        return export_response(
+            fmt, f"audit-summary-{self.province.code}-{be_iso(self.as_of)}", header, rows, title=ExportTitle(
+                "สรุปผลการตรวจสอบสิทธิ์รายหน่วยงาน", sheet=f"สรุป {self.province.name_th}",
+                office=self.province.display_name, as_of=self.as_of, exported_by=exporter_name(request.user)))
 
 
 class ProvinceReportPdfView(_ProvinceMixin, View):
@@ -369,5 +377,7 @@ class NationalSummaryExportView(_NationalMixin, View):
         summary = self.summary()
         header, rows = summary_export_rows(summary, include_extra=True)
         self.record_export(report="national_summary", fmt=fmt, as_of=self.as_of, rows=len(rows), unit=None)
-        return export_response(fmt, f"audit-summary-national-{self.as_of.isoformat()}", header, rows)
+        return export_response(fmt, f"audit-summary-national-{be_iso(self.as_of)}", header, rows, title=ExportTitle(
+            "สรุปผลการตรวจสอบสิทธิ์ทั้งประเทศ", sheet="สรุปทั้งประเทศ", office="กรมการปกครอง", as_of=self.as_of,
+            exported_by=exporter_name(request.user)))
 

@@ -29,6 +29,11 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
 
+def scope_label(scope) -> str:
+    """The offices an export covers, for its title block."""
+    return "ทั้งประเทศ" if scope.national else ", ".join(root.display_name for root in scope.roots)
+
+
 def viewer_scope(user):
     from accounts.rights import cached_account_rights
 
@@ -128,7 +133,8 @@ class EventLogView(TemplateView):
 class EventLogExportView(View):
     def get(self, request, fmt: str):
         from accounts.signals import client_ip
-        from rightsadmin.exports import export_response
+        from accounts.thai import be_iso
+        from rightsadmin.exports import ExportTitle, export_response, exporter_name
 
         if fmt not in ("csv", "xlsx"):
             raise Http404
@@ -137,10 +143,14 @@ class EventLogExportView(View):
         qs = events_in_scope(scope)
         qs = form.apply(qs) if request.GET else qs
         events = list(qs.order_by("seq")[:EXPORT_LIMIT])
+        # The CSV keeps the column names programs check the chain with; the XLSX is read by people.
         header = ["seq", "occurred_at", "actor", "action", "action_th", "target_type", "target_id", "target",
-                  "unit_path", "ip_address", "data", "prev_hash", "hash"]
+                  "unit_path", "ip_address", "data", "prev_hash", "hash"] if fmt == "csv" else [
+            "ลำดับ", "เวลา", "ผู้กระทำ", "รหัสการกระทำ", "การกระทำ", "ประเภทรายการ", "รหัสรายการ", "รายการ",
+            "หน่วยงาน", "หมายเลข IP", "รายละเอียด", "แฮชก่อนหน้า", "แฮช"]
         rows = [
-            [e.seq, timezone.localtime(e.occurred_at).isoformat(), e.actor_label, e.action,
+            [e.seq, timezone.localtime(e.occurred_at).isoformat() if fmt == "csv" else e.occurred_at, e.actor_label,
+             e.action,
              str(EVENT_ACTIONS.get(e.action, "")), e.target_type, e.target_id, e.target_label, e.unit_path,
              e.ip_address or "", json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash]
             for e in events
@@ -150,4 +160,6 @@ class EventLogExportView(View):
             unit=request.user.registered_unit, ip_address=client_ip(request),
             data={"format": fmt, "rows": len(rows), "filters": {k: v for k, v in request.GET.items()}},
         )
-        return export_response(fmt, f"event-log-{timezone.localdate():%Y%m%d}", header, rows)
+        return export_response(fmt, f"event-log-{be_iso(timezone.localdate())}", header, rows, title=ExportTitle(
+            "บันทึกเหตุการณ์", sheet="บันทึกเหตุการณ์", office=scope_label(scope),
+            exported_by=exporter_name(request.user)))

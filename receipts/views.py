@@ -12,6 +12,7 @@ from django.views import View
 
 from accounts.rights import cached_account_rights, today
 from accounts.signals import client_ip
+from accounts.thai import be_iso
 from events.services import event_record
 from receipts import selectors, services
 from receipts.forms import (
@@ -24,7 +25,7 @@ from receipts.forms import (
     VoidForm,
 )
 from receipts.models import CATEGORY_ROLE, PayInSlip, Receipt
-from rightsadmin.exports import export_response
+from rightsadmin.exports import ExportTitle, export_response, exporter_name
 from rightsadmin.pdf import PdfUnavailable
 
 PAGE_SIZE = 50
@@ -200,9 +201,11 @@ class DailySummaryView(View):
         if fmt in ("xlsx", "pdf"):
             event_record(action="receipts.report.exported", actor=request.user, target=unit, unit=unit,
                          ip_address=client_ip(request), data={"report": "daily_summary", "day": day, "format": fmt})
-        filename = f"daily-summary-{unit.code}-{day.isoformat()}"
+        filename = f"daily-summary-{unit.code}-{be_iso(day)}"
         if fmt == "xlsx":
-            return export_response("xlsx", filename, *self._table(summary))
+            return export_response("xlsx", filename, *self._table(summary), title=ExportTitle(
+                _("รายงานสรุปการรับเงินประจำวัน"), sheet=_("สรุปการรับเงิน"), office=unit.display_name, as_of=day,
+                exported_by=exporter_name(request.user)))
         if fmt == "pdf":
             from receipts.documents import daily_summary_pdf
 
@@ -226,7 +229,7 @@ class DailySummaryView(View):
     def _table(summary) -> tuple[list[str], list[list]]:
         header = [_("หน่วยงาน"), _("วันที่"), _("ประเภท"), _("ทดลอง"), _("จำนวนใบที่ใช้ได้"), _("จำนวนใบที่ยกเลิก"),
                   _("จำนวนเงิน (บาท)")]
-        day = summary.day.isoformat()
+        day = summary.day
         rows = [
             [summary.unit.code, day, row.label, _("ทดลอง") if row.trial else "", row.count, row.voided, row.total]
             for row in summary.rows

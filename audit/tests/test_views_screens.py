@@ -9,13 +9,12 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from accounts.models import Unit
 from accounts.national_id import format_national_id, mask_national_id
 from accounts.tests.factories import OrderLineFactory, account_with_roles, hold, level, position, role, unit
 from audit.tests.screens import central_admin, district_reviewer, populate, province_reviewer
-from conftest import require_tool
+from conftest import require_tool, xlsx_table
 from events.models import Event
 
 
@@ -37,8 +36,7 @@ def csv_rows(response) -> list[list[str]]:
 def xlsx_rows(response) -> list[list]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return xlsx_table(response.content)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Unit
+from conftest import xlsx_table
 from events.models import Event
 from receipts.models import Receipt
 from receipts.services import ItemInput
@@ -254,11 +255,15 @@ def test_daily_summary_screen_xlsx_and_pdf(client, world, issue):
     assert "หนึ่งหมื่นสองพันหกร้อยยี่สิบเอ็ดบาทถ้วน" in html
     xlsx = get(client, world["reviewer_47"], "daily-summary", unit="4701", day="2569-11-02", format="xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert xlsx["Content-Disposition"] == 'attachment; filename="daily-summary-4701-2569-11-02.xlsx"'
+    rows = xlsx_table(xlsx.content)
     by_category = {row[2]: row for row in rows[1:]}
-    assert by_category["ค่าธรรมเนียม"][4:] == (2, 0, 121)
-    assert by_category["งานขายทอดตลาด"][4:] == (1, 0, 12500)
-    assert rows[-1][4:] == (3, 0, 12621)
+    assert by_category["ค่าธรรมเนียม"][4:] == [2, 0, 121]
+    assert by_category["งานขายทอดตลาด"][4:] == [1, 0, 12500]
+    assert rows[-1][4:] == [3, 0, 12621]
+    assert rows[1][1] == datetime.datetime(2026, 11, 2)  # a real date, shown in BE by its number format
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.title == "สรุปการรับเงิน" and sheet["A1"].value == "รายงานสรุปการรับเงินประจำวัน"
     pdf = get(client, world["reviewer_47"], "daily-summary", unit="4701", day="2569-11-02", format="pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert Event.objects.filter(action="receipts.report.exported").count() == 2
@@ -269,8 +274,6 @@ def test_daily_summary_screen_xlsx_and_pdf(client, world, issue):
 
 @pytest.mark.django_db
 def test_a_province_reviewer_s_daily_summary_is_the_whole_province_and_downloads_as_shown(client, world):
-    from openpyxl import load_workbook
-
     page = get(client, world["reviewer_47"], "daily-summary", day="2569-11-02")
     html = page.content.decode()
     assert page.status_code == 200 and '<option value="47" selected>' in html
@@ -278,10 +281,10 @@ def test_a_province_reviewer_s_daily_summary_is_the_whole_province_and_downloads
     for fmt in ("xlsx", "pdf"):
         download = get(client, world["reviewer_47"], "daily-summary", unit="47", day="2569-11-02", format=fmt)
         assert download.status_code == 200, fmt
-    rows = list(load_workbook(io.BytesIO(
+    rows = xlsx_table(
         get(client, world["reviewer_47"], "daily-summary", unit="47", day="2569-11-02", format="xlsx").content
-    )).active.iter_rows(values_only=True))
-    assert rows[-1][4:] == (2, 0, 12600)  # 4701's fee and auction; Mukdahan's receipt is not the province's
+    )
+    assert rows[-1][4:] == [2, 0, 12600]  # 4701's fee and auction; Mukdahan's receipt is not the province's
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         rows = audit_report_rows(scope=scope, as_of=on)
         # Files meant for a spreadsheet get the formula-injection guard and, for CSV, a BOM so Excel reads UTF-8.
         if format == "xlsx":
-            content = xlsx_bytes(REPORT_COLUMNS, rows, title="audit")
+            content = xlsx_bytes(REPORT_COLUMNS, rows, sheet="audit")
         else:
             content = csv_bytes(REPORT_COLUMNS, rows, bom=bool(output))
         if output:
