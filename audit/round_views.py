@@ -40,6 +40,18 @@ class ItemDecisionForm(forms.Form):
     exception_until = ThaiDateField(label=gettext_lazy("ยกเว้นถึงวันที่"), required=False, help_text="")
 
 
+class BulkDecisionForm(ItemDecisionForm):
+    SELECTED, ALL_OF_PROBLEM = "selected", "all_of_problem"
+
+    target = forms.ChoiceField(choices=[(SELECTED, SELECTED), (ALL_OF_PROBLEM, ALL_OF_PROBLEM)], initial=SELECTED)
+    items = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    code = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args, item_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(pk, pk) for pk in item_ids]
+
+
 class RoundMixin:
     def dispatch(self, request, *args, **kwargs):
         self.scope = cached_account_rights(request.user).scope_for(MENU)
@@ -153,6 +165,12 @@ class RoundOfficeView(RoundMixin, TemplateView):
         status = self.request.GET.get("decision", "")
         if status in RoundItem.Decision.values:
             items = items.filter(decision=status)
+        codes = dict(review_round.items.filter(unit=unit).values_list("code", "code").distinct().order_by())
+        code = self.request.GET.get("code", "")
+        if code in codes:
+            items = items.filter(code=code)
+        else:
+            code = ""
         page = Paginator(items, ITEMS_PER_PAGE).get_page(self.request.GET.get("page"))
         accounts = {item.account_id for item in page}
         # What was filed during the round, to show beside the answers (two queries for the page).
@@ -175,9 +193,18 @@ class RoundOfficeView(RoundMixin, TemplateView):
                 "exception_until": be_iso(item.exception_until),
             })
         clean_open = review_round.items.filter(unit=unit, code=CLEAN, decision=RoundItem.Decision.NOT_VERIFIED).count()
+        code_open = (
+            review_round.items.filter(unit=unit, code=code, decision=RoundItem.Decision.NOT_VERIFIED).count()
+            if code else 0
+        )
+        bulk_choices = [(value, RoundItem.Decision(value).label) for value in rounds.decisions_for(code)] if code else [
+            (value, label) for value, label in RoundItem.Decision.choices if value != RoundItem.Decision.NOT_VERIFIED
+        ]
         return super().get_context_data(
             round=review_round, unit=unit, page_obj=page, rows=rows, status=status, clean_open=clean_open,
-            decisions=RoundItem.Decision.choices, may_answer=review_round.is_open, **kwargs,
+            decisions=RoundItem.Decision.choices, may_answer=review_round.is_open, code=code, code_open=code_open,
+            problems=sorted(((value, rounds.problem_label(value)) for value in codes), key=lambda pair: str(pair[1])),
+            bulk_choices=bulk_choices, code_label=rounds.problem_label(code) if code else "", **kwargs,
         )
 
 
@@ -206,6 +233,48 @@ class RoundItemDecideView(RoundMixin, View):
             messages.error(request, f"{item.account.username} · {rounds.problem_label(item.code)}: {text}")
         else:
             messages.success(request, _("บันทึกผลการตรวจสอบของ %(username)s แล้ว") % {"username": item.account.username})
+        return redirect(back)
+
+
+class RoundItemsDecideView(RoundMixin, View):
+    """One answer and one reason for many items of an office: those ticked on the page, or every unanswered item of
+    one problem (e.g. all the dormant accounts). All of them are saved, or none, and the page says which refused."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, unit_code: str):
+        review_round = self.get_round()
+        unit = self.unit_in_scope(unit_code)
+        office_items = review_round.items.filter(unit=unit)
+        form = BulkDecisionForm(request.POST, item_ids=list(office_items.values_list("pk", flat=True)))
+        back = reverse("audit:round-office", args=[review_round.pk, unit.code])
+        if request.POST.get("code"):
+            back += f"?code={request.POST['code']}"
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields and form.fields[name].label else ""
+                messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            return redirect(back)
+        data = form.cleaned_data
+        if data["target"] == BulkDecisionForm.ALL_OF_PROBLEM:
+            item_ids = list(office_items.filter(code=data["code"], decision=RoundItem.Decision.NOT_VERIFIED)
+                            .values_list("pk", flat=True))
+        else:
+            item_ids = data["items"]
+        try:
+            done = rounds.round_items_decide(
+                review_round=review_round, unit=unit, item_ids=item_ids, decision=data["decision"],
+                reason=data["reason"], exception_until=data["exception_until"], actor=request.user,
+                scope=self.scope, ip_address=client_ip(request),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("บันทึกผลการตรวจสอบแล้ว %(n)d รายการ") % {"n": done.decided})
+            if done.skipped_own:
+                messages.info(request, _("รายการของบัญชีท่านเอง %(n)d รายการยังไม่ได้บันทึก ต้องให้ผู้ตรวจสอบอีกคนหนึ่งตอบ")
+                              % {"n": done.skipped_own})
         return redirect(back)
 
 

@@ -42,6 +42,8 @@ DEADLINE_PAST = _("กำหนดส่งผลต้องไม่เป็�
 OUT_OF_SCOPE = _("รายการนี้อยู่นอกขอบเขตหน่วยงานของท่าน")
 DECISION_NOT_ALLOWED = _("ผลการตรวจสอบ \"{decision}\" ใช้กับปัญหา \"{problem}\" ไม่ได้")
 REASON_REQUIRED = _("กรุณาระบุเหตุผลที่ยอมรับเป็นข้อยกเว้น")
+NOTHING_SELECTED = _("กรุณาเลือกอย่างน้อยหนึ่งรายการ")
+BATCH_REFUSED = _("ไม่ได้บันทึกรายการใดเลย: %(n)s รายการรับผลการตรวจสอบนี้ไม่ได้ กรุณานำออกแล้วบันทึกใหม่")
 END_DATE_REQUIRED = _("กรุณาระบุวันสิ้นสุดของข้อยกเว้น ซึ่งต้องไม่ก่อนวันนี้")
 STILL_THERE = _("ยังพบปัญหานี้อยู่เมื่อตรวจสอบ ณ วันนี้: {explanation}")
 NO_CHANGE_REQUEST = _("ยังไม่มีคำขอเปลี่ยนแปลงข้อมูลของบัญชีนี้ที่ยื่นในรอบนี้")
@@ -204,6 +206,58 @@ def round_item_decide(
         },
     )
     return item
+
+
+@dataclass
+class BulkDecision:
+    decided: int  # items answered
+    skipped_own: int  # items of the actor's own account, left for another reviewer
+
+
+@transaction.atomic
+def round_items_decide(
+    *,
+    review_round: ReviewRound,
+    unit: Unit,
+    item_ids: list[int],
+    decision: str,
+    actor: User,
+    scope: Scope,
+    reason: str = "",
+    exception_until: datetime.date | None = None,
+    ip_address: str | None = None,
+) -> BulkDecision:
+    """Give the same answer (and reason) to many items of one office at once: all of them or none.
+
+    Each item is checked and logged as round_item_decide does it alone. An item that may not take the answer (a
+    clean account "fixed", a leaver with no report) refuses the whole batch, and the message names every such item
+    by account and problem, so the office can take it out and send the rest again. Items of the actor's own account
+    are left for another reviewer and counted. Items not of this round and office do not exist for the call.
+    """
+    if not scope.contains(unit):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    items = list(
+        review_round.items.filter(unit=unit, pk__in=item_ids).select_related("account").order_by("account__username", "code")
+    )
+    if not items:
+        raise ValidationError(NOTHING_SELECTED)
+    own = [item for item in items if rules.is_self(actor, account=item.account)]
+    problems = []
+    decided = 0
+    for item in items:
+        if item in own:
+            continue
+        try:
+            round_item_decide(item=item, decision=decision, actor=actor, scope=scope, reason=reason,
+                              exception_until=exception_until, ip_address=ip_address)
+        except ValidationError as exc:
+            problems.append(f"{item.account.username} · {problem_label(item.code)}: {' '.join(exc.messages)}")
+        else:
+            decided += 1
+    if problems:
+        transaction.set_rollback(True)
+        raise ValidationError([gettext(BATCH_REFUSED) % {"n": len(problems)}, *problems], code="batch_refused")
+    return BulkDecision(decided=decided, skipped_own=len(own))
 
 
 @transaction.atomic

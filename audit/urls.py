@@ -25,6 +25,8 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", round_views.RoundCloseView.as_view(), name="round-close"),
     path("rounds/<int:pk>/offices/<str:unit_code>/", round_views.RoundOfficeView.as_view(), name="round-office"),
     path("rounds/items/<int:pk>/decide/", round_views.RoundItemDecideView.as_view(), name="round-item-decide"),
+    path("rounds/<int:pk>/offices/<str:unit_code>/decide/", round_views.RoundItemsDecideView.as_view(),
+         name="round-items-decide"),
     path("rounds/<int:pk>/offices/<str:unit_code>/confirm-clean/", round_views.RoundConfirmCleanView.as_view(),
          name="round-confirm-clean"),
 ]

@@ -285,6 +285,10 @@ ROUTES: dict[str, Route] = {
         REVIEWERS, args=at(lambda w, code: {"pk": w.review_round.pk, "unit_code": code})),
     "audit:round-confirm-clean": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.review_round.pk, "unit_code": code}), post=lambda w, code: {}),
+    "audit:round-items-decide": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": w.review_round.pk, "unit_code": code}),
+        post=lambda w, code: {"target": "selected", "items": [w.place(code).round_item.pk],
+                              **round_item_answer(w, code)}),
     "audit:round-item-decide": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).round_item.pk}), post=round_item_answer),
     # Receipts

@@ -334,3 +334,58 @@ def test_an_office_confirms_all_its_clean_accounts_at_once(client, world, today)
     with pytest.raises(ValidationError):
         rounds.round_confirm_clean(review_round=review_round, unit=unit("4702"), actor=world["rev4702"],
                                    scope=scope(world["rev4702"]))
+
+
+def bulk(client, review_round, unit_code="4701", **data):
+    return client.post(reverse("audit:round-items-decide", args=[review_round.pk, unit_code]), data, follow=True)
+
+
+@pytest.mark.django_db
+def test_many_ticked_items_take_one_answer_and_one_reason_and_each_is_logged(client, world, today):
+    review_round = open_round(world, today)
+    client.force_login(world["rev4701"])
+    ticked = [item(review_round, "clean4701", CLEAN).pk, item(review_round, "rev4701", CLEAN).pk]
+    page = bulk(client, review_round, target="selected", items=ticked, decision=D.CONFIRMED, reason="ตรวจกับคำสั่งแล้ว")
+    html = page.content.decode()
+    assert "บันทึกผลการตรวจสอบแล้ว 1 รายการ" in html and "รายการของบัญชีท่านเอง 1 รายการยังไม่ได้บันทึก" in html
+    answered = item(review_round, "clean4701", CLEAN)
+    assert (answered.decision, answered.reason, answered.decided_by) == (D.CONFIRMED, "ตรวจกับคำสั่งแล้ว", world["rev4701"])
+    assert item(review_round, "rev4701", CLEAN).decision == D.NOT_VERIFIED  # for another reviewer
+    assert Event.objects.filter(action="audit.round.decided", data__item=answered.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_batch_with_one_item_that_cannot_take_the_answer_saves_nothing_and_names_it(client, world, today):
+    review_round = open_round(world, today)
+    client.force_login(world["rev4701"])
+    mismatch = RoundItem.objects.get(round=review_round, account__username="mismatch4701")
+    ticked = [item(review_round, "clean4701", CLEAN).pk, mismatch.pk]
+    html = bulk(client, review_round, target="selected", items=ticked, decision=D.FIXED).content.decode()
+    # A clean account cannot be "fixed", and the level mismatch is still there: both named, neither saved.
+    assert "ไม่ได้บันทึกรายการใดเลย: 2 รายการรับผลการตรวจสอบนี้ไม่ได้" in html
+    assert "clean4701 · ไม่พบปัญหา" in html and "mismatch4701 · ระดับไม่ตรงกับคำสั่ง: ยังพบปัญหานี้อยู่" in html
+    assert set(RoundItem.objects.filter(pk__in=ticked).values_list("decision", flat=True)) == {D.NOT_VERIFIED}
+    assert not Event.objects.filter(action="audit.round.decided").exists()
+    # An item of another office is no choice of this office's form: nothing saved either.
+    other = item(review_round, "clean4702", CLEAN).pk
+    bulk(client, review_round, target="selected", items=[other], decision=D.CONFIRMED)
+    assert RoundItem.objects.get(pk=other).decision == D.NOT_VERIFIED
+    client.force_login(world["rev4702"])
+    assert client.post(reverse("audit:round-items-decide", args=[review_round.pk, "4701"]),
+                       {"target": "selected", "items": ticked, "decision": D.CONFIRMED}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_unanswered_item_of_one_problem_takes_one_exception_at_once(client, world, today):
+    review_round = open_round(world, today)
+    client.force_login(world["rev4701"])
+    url = reverse("audit:round-office", args=[review_round.pk, "4701"])
+    page = client.get(url, {"code": "LEVEL_MISMATCH"}).content.decode()
+    assert "ทุกรายการที่ยังไม่ได้ตอบของปัญหา “ระดับไม่ตรงกับคำสั่ง” (1 รายการ)" in page
+    until = today + datetime.timedelta(days=30)
+    html = bulk(client, review_round, target="all_of_problem", code="LEVEL_MISMATCH", decision=D.EXCEPTION,
+                reason="รอคำสั่งเลื่อนระดับ", exception_until=f"{until.day}/{until.month}/{until.year + 543}").content.decode()
+    assert "บันทึกผลการตรวจสอบแล้ว 1 รายการ" in html
+    answered = RoundItem.objects.get(round=review_round, account__username="mismatch4701", code="LEVEL_MISMATCH")
+    assert (answered.decision, answered.exception_until) == (D.EXCEPTION, until)
+    assert item(review_round, "clean4701", CLEAN).decision == D.NOT_VERIFIED  # another problem: untouched
