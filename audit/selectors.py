@@ -200,6 +200,11 @@ class SummaryRow:
         return [self.counts[code] for code in FLAG_CODES]
 
     @property
+    def flag_cells(self) -> list[tuple[str, int]]:
+        """(code, count) in FLAG_CODES order: a cell that links to the office's list filtered by its flag."""
+        return [(code, self.counts[code]) for code in FLAG_CODES]
+
+    @property
     def code(self) -> str:
         return self.unit.code if self.unit is not None else ""
 

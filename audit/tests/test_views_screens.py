@@ -327,9 +327,12 @@ def test_province_summary_has_one_row_per_office_with_counts(client, province_vi
     assert len(rows) == 1 + Unit.objects.filter(parent__code="47").count()
     assert "ที่ทำการปกครองจังหวัด" in rows[0]
     row_4701 = next(r for r in rows if "อำเภอเมืองสกลนคร" in r)
-    numbers = re.findall(r'<td class="num[^"]*">(\d+)</td>', row_4701)
+    numbers = re.findall(r'<td class="num[^"]*">(?:<a [^>]*>)?(\d+)(?:</a>)?</td>', row_4701)
     excess_column = 2 + 5  # accounts, with problems, then the flags in FLAG_CODES order (EXCESS_ROLE is 6th)
     assert numbers[0] == "10" and numbers[1] == "2" and numbers[excess_column] == "2"
+    # A count opens the office's list filtered by its flag.
+    filtered = reverse("audit:account-list", args=["4701"]) + "?flag=EXCESS_ROLE&amp;as_of="
+    assert f'<a href="{filtered}' in row_4701 and ">2</a>" in row_4701
     assert reverse("audit:account-list", args=["4701"]) in html  # drill-down
     assert "รวมทั้งจังหวัด" in html
     assert 'class="bar-chart"' in html and "bar w-100" in html
