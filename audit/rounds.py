@@ -294,16 +294,11 @@ def round_confirm_clean(
 # Completion
 
 
-@dataclass
-class OfficeProgress:
-    unit: Unit
-    total: int = 0
-    decided: int = 0
-    own_items: int = 0  # items of accounts registered at this very unit (the rest are below it)
-    has_children: bool = False
-    overdue: bool = False
-    overdue_below: int = 0  # offices under it that are overdue (what the office above is alerted to)
-    by_decision: dict[str, int] = field(default_factory=dict)
+class Completion:
+    """How far the answers of a set of round items have come: `total` items, `decided` of them answered."""
+
+    total: int
+    decided: int
 
     @property
     def not_verified(self) -> int:
@@ -316,6 +311,18 @@ class OfficeProgress:
     @property
     def complete(self) -> bool:
         return self.decided == self.total
+
+
+@dataclass
+class OfficeProgress(Completion):
+    unit: Unit
+    total: int = 0
+    decided: int = 0
+    own_items: int = 0  # items of accounts registered at this very unit (the rest are below it)
+    has_children: bool = False
+    overdue: bool = False
+    overdue_below: int = 0  # offices under it that are overdue (what the office above is alerted to)
+    by_decision: dict[str, int] = field(default_factory=dict)
 
 
 def _rows_by_unit(review_round: ReviewRound, scope: Scope) -> list[dict]:

@@ -21,6 +21,7 @@ from accounts.models import Unit
 from accounts.rights import Scope, cached_account_rights, today
 from audit.engine import audit_accounts
 from audit.models import ReviewRound, RoundItem
+from audit.rounds import Completion
 
 REVIEW_MENU = "menu_review_accounts"
 
@@ -37,19 +38,11 @@ class FlagTodo:
 
 
 @dataclass
-class RoundTodo:
+class RoundTodo(Completion):
     review_round: ReviewRound
     total: int = 0
     decided: int = 0
     on: datetime.date = field(default_factory=today)
-
-    @property
-    def not_verified(self) -> int:
-        return self.total - self.decided
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.total == 0 else (100 * self.decided) // self.total
 
     @property
     def days_left(self) -> int:

@@ -188,22 +188,15 @@ class AccountListExportView(_OfficeAccountsMixin, View):
             context = {
                 "office": office, "unit": office.unit, "as_of": self.as_of, "rows": rows,
                 "filters": filters, "flag_label": flag_label(filters["flag"]) if filters["flag"] else "",
-                "printed_at": timezone.localtime(), **_signer(request.user),
             }
-            try:
-                pdf = render_thai_pdf("audit/office_report_pdf.html", context)
-            except PdfUnavailable as exc:
-                pdf, unavailable = None, str(exc)
-        if pdf is None:
-            messages.error(request, unavailable)
-            return redirect(reverse("audit:account-list", args=[office.unit.code]) + f"?as_of={self.as_of}")
-        self.record_export(report="office_report", fmt="pdf", as_of=self.as_of, rows=len(office.rows),
-                           unit=office.unit, filters={"flag": filters["flag"], "searched": bool(filters["query"])})
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'inline; filename="audit-report-{office.unit.code}-{self.as_of.isoformat()}.pdf"'
+        return _signed_form(
+            request, "audit/office_report_pdf.html", context,
+            filename=f"audit-report-{office.unit.code}-{be_iso(self.as_of)}",
+            back_url=reverse("audit:account-list", args=[office.unit.code]) + f"?as_of={self.as_of}",
+            record=lambda: self.record_export(
+                report="office_report", fmt="pdf", as_of=self.as_of, rows=len(office.rows), unit=office.unit,
+                filters={"flag": filters["flag"], "searched": bool(filters["query"])}),
         )
-        return response
 
 
 class PeopleWithoutRecordExportView(ReviewMixin, View):
@@ -306,28 +299,29 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
         # A signed official form: its summary's labels and the form itself are in Thai whatever the screen's language.
         with translation.override(settings.LANGUAGE_CODE):
             summary = self.summary(province_code)
-            context = {
-                "province": self.province,
-                "summary": summary,
-                "as_of": self.as_of,
-                "printed_at": timezone.localtime(),
-                "reviewer": request.user,
-                **_signer(request.user),
-            }
-            try:
-                pdf = render_thai_pdf("audit/province_report_pdf.html", context)
-            except PdfUnavailable as exc:
-                pdf, unavailable = None, str(exc)
-        if pdf is None:
-            messages.error(request, unavailable)
-            return redirect(reverse("audit:province-summary", args=[self.province.code]) + f"?as_of={self.as_of}")
-        self.record_export(report="province_report", fmt="pdf", as_of=self.as_of,
-                           rows=len(summary.problems), unit=self.province)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'inline; filename="audit-report-{self.province.code}-{self.as_of.isoformat()}.pdf"'
+            context = {"province": self.province, "summary": summary, "as_of": self.as_of, "reviewer": request.user}
+        return _signed_form(
+            request, "audit/province_report_pdf.html", context,
+            filename=f"audit-report-{self.province.code}-{be_iso(self.as_of)}",
+            back_url=reverse("audit:province-summary", args=[self.province.code]) + f"?as_of={self.as_of}",
+            record=lambda: self.record_export(report="province_report", fmt="pdf", as_of=self.as_of,
+                                              rows=len(summary.problems), unit=self.province),
         )
-        return response
+
+
+def _signed_form(request, template_name: str, context: dict, *, filename: str, back_url: str, record) -> HttpResponse:
+    """A report form to sign, as PDF in Thai whatever the screen's language; `record()` logs the export once it is
+    made. Without the PDF libraries: back to the report's page, saying why."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            pdf = render_thai_pdf(template_name, {**context, "printed_at": timezone.localtime(), **_signer(request.user)})
+        except PdfUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect(back_url)
+    record()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
 
 
 def render_thai_pdf(template_name: str, context: dict) -> bytes:
