@@ -318,6 +318,8 @@ class Command(BaseCommand):
             pages = [
                 measure_page("province summary", client, "audit:province-summary", [province.code], repeats=repeats),
                 measure_page("district account list", client, "audit:account-list", [district.code], repeats=repeats),
+                # The province reviewer's home: the to-do audits the whole province on every visit.
+                measure_page("reviewer home (to-do)", client, "home", [], repeats=repeats),
             ]
             admin_client = bench_client(admin)
             admin_province = measure_page(
