@@ -98,6 +98,26 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture
+def held_registry_import(monkeypatch):
+    """Registry import jobs report their first thousand rows, then wait until the test sets the returned event."""
+    import threading
+
+    from accounts import import_jobs
+
+    release = threading.Event()
+    real_import = import_jobs.registry_import
+
+    def held(**kwargs):
+        kwargs["progress"]("ตรวจข้อมูล", 1000, None)
+        release.wait(timeout=20)
+        return real_import(**kwargs)
+
+    monkeypatch.setattr(import_jobs, "registry_import", held)
+    yield release
+    release.set()  # a failed test leaves no job thread waiting
+
+
 def xlsx_table(content: bytes) -> list[list]:
     """The table of an exported XLSX: its header row (the one the panes freeze under) and the rows below it."""
     import io

@@ -29,17 +29,10 @@ def settled(token: str, timeout: float = 20.0):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_check_and_an_import_run_in_a_thread_with_progress_shown(client, central_admin, settings, monkeypatch):
+def test_a_check_and_an_import_run_in_a_thread_with_progress_shown(client, central_admin, settings,
+                                                                   held_registry_import):
     settings.REGISTRY_IMPORT_WAIT_SECONDS = 0  # the request never waits: every answer comes from the job's state
-    release = threading.Event()
-    real_import = import_jobs.registry_import
-
-    def slow_import(**kwargs):
-        kwargs["progress"]("ตรวจข้อมูล", 1000, None)
-        release.wait(timeout=20)
-        return real_import(**kwargs)
-
-    monkeypatch.setattr(import_jobs, "registry_import", slow_import)
+    release = held_registry_import
     client.force_login(central_admin)
     response = upload(client, SAMPLES / "officials_good.csv")
     token = token_of(response)

@@ -1,7 +1,6 @@
 """Registry import through the API: the same all-or-nothing importer; dry_run returns the row errors as JSON; a
 long job answers 202 and is asked again."""
 
-import threading
 import time
 from pathlib import Path
 
@@ -126,18 +125,10 @@ def settled(api, url: str, timeout: float = 20.0) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_import_answers_202_and_its_job_tells_progress_then_the_report(
-    bearer, central, settings, monkeypatch, stored_uploads
+    bearer, central, settings, held_registry_import, stored_uploads
 ):
     settings.REGISTRY_IMPORT_WAIT_SECONDS = 0.2
-    release = threading.Event()
-    real_import = import_jobs.registry_import
-
-    def slow_import(**kwargs):
-        kwargs["progress"]("ตรวจข้อมูล", 1000, None)
-        release.wait(timeout=20)
-        return real_import(**kwargs)
-
-    monkeypatch.setattr(import_jobs, "registry_import", slow_import)
+    release = held_registry_import
     api = bearer(central)
     before = Official.objects.count()
     response = api.post(f"{IMPORTS}officials/", {"file": upload("officials_good.csv")})
@@ -161,11 +152,11 @@ def test_a_long_import_answers_202_and_its_job_tells_progress_then_the_report(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_job_belongs_to_its_caller_alone(bearer, central, make_account, settings, monkeypatch, stored_uploads):
+def test_an_import_job_belongs_to_its_caller_alone(
+    bearer, central, make_account, settings, held_registry_import, stored_uploads
+):
     settings.REGISTRY_IMPORT_WAIT_SECONDS = 0
-    release = threading.Event()
-    real_import = import_jobs.registry_import
-    monkeypatch.setattr(import_jobs, "registry_import", lambda **kwargs: release.wait(20) and real_import(**kwargs))
+    release = held_registry_import
     job = bearer(central).post(f"{IMPORTS}officials/?dry_run=1", {"file": upload("officials_good.csv")}).json()
     other_importer = bearer(make_account("PROVINCE_REVIEWER", unit_code="47"))
     try:
