@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.ratelimit import request_counted
 from accounts.signals import client_ip
 from accounts.thai import format_be_date
+from events.models import Event
 from events.services import event_record
 
 IP_THROTTLED = "ip_throttled"
@@ -84,8 +85,6 @@ def _deactivated_account(username: str, password: str):
 
 
 def _deactivated_message(account) -> ValidationError:
-    from events.models import Event
-
     event = (
         Event.objects.filter(action="accounts.account.deactivated", target_type=account._meta.label_lower,
                              target_id=str(account.pk))

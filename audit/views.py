@@ -186,7 +186,7 @@ class AccountListExportView(_OfficeAccountsMixin, View):
                 for audit in office.rows
             ]
             context = {
-                "office": office, "unit": office.unit, "as_of": self.as_of, "rows": rows,
+                "office": office, "report_unit": office.unit, "as_of": self.as_of, "rows": rows,
                 "filters": filters, "flag_label": flag_label(filters["flag"]) if filters["flag"] else "",
             }
         return _signed_form(
@@ -299,7 +299,7 @@ class ProvinceReportPdfView(_ProvinceMixin, View):
         # A signed official form: its summary's labels and the form itself are in Thai whatever the screen's language.
         with translation.override(settings.LANGUAGE_CODE):
             summary = self.summary(province_code)
-            context = {"province": self.province, "summary": summary, "as_of": self.as_of, "reviewer": request.user}
+            context = {"report_unit": self.province, "summary": summary, "as_of": self.as_of}
         return _signed_form(
             request, "audit/province_report_pdf.html", context,
             filename=f"audit-report-{self.province.code}-{be_iso(self.as_of)}",
