@@ -38,7 +38,16 @@ from accounts.models import AssignmentOrder, ChangeRequest, LeaverReport, Offici
 from accounts.rights import Scope, cached_account_rights, today
 from accounts.rights_sync import rights_apply, rights_plan
 from accounts.rules import order_line_in_force
-from accounts.selectors import account_with_registry, orders_awaiting_confirmation, people_on_record
+from accounts.selectors import (
+    CHANGE_REQUEST_SORT,
+    LEAVER_QUEUE_SORT,
+    ORDER_SORT,
+    account_search_condition,
+    account_with_registry,
+    order_search_condition,
+    orders_awaiting_confirmation,
+    people_on_record,
+)
 from accounts.services import account_unlock
 from accounts.signals import client_ip
 
@@ -168,14 +177,18 @@ class ChangeRequestQueueView(MenuRequiredMixin, TemplateView):
         status = self.request.GET.get("status") or ChangeRequest.Status.PENDING
         if status not in ChangeRequest.Status.values:
             status = ChangeRequest.Status.PENDING
+        q = (self.request.GET.get("q") or "").strip()
+        sort = CHANGE_REQUEST_SORT.read(
+            self.request.GET, default="created" if status == ChangeRequest.Status.PENDING else "-decided"
+        )
         qs = (
             self.scope.filter(ChangeRequest.objects.filter(status=status), "account__registered_unit")
+            .filter(account_search_condition(q, through="account__"))
             .select_related("account__registered_unit", "account__registered_position", "account__registered_level",
                             "position", "level", "unit", "decided_by")
-            .order_by("created_at" if status == ChangeRequest.Status.PENDING else "-decided_at")
         )
-        return super().get_context_data(page_obj=paginate(self.request, qs), status=status,
-                                        statuses=ChangeRequest.Status.choices, **kwargs)
+        return super().get_context_data(page_obj=paginate(self.request, sort.order_queryset(qs)), status=status,
+                                        statuses=ChangeRequest.Status.choices, q=q, sort=sort, **kwargs)
 
 
 class ChangeRequestDetailView(TemplateView):
@@ -337,12 +350,15 @@ class LeaverQueueView(MenuRequiredMixin, TemplateView):
     template_name = "lifecycle/leaver_queue.html"
 
     def get_context_data(self, **kwargs):
+        q = (self.request.GET.get("q") or "").strip()
+        sort = LEAVER_QUEUE_SORT.read(self.request.GET)
         qs = (
             LeaverReport.objects.filter(status=LeaverReport.Status.PENDING)
+            .filter(account_search_condition(q, through="account__"))
             .select_related("account__official", "account__registered_unit", "unit__parent", "reported_by")
-            .order_by("created_at")
         )
-        return super().get_context_data(page_obj=paginate(self.request, qs, 100), return_form=ReturnReportForm(), **kwargs)
+        return super().get_context_data(page_obj=paginate(self.request, sort.order_queryset(qs), 100),
+                                        return_form=ReturnReportForm(), q=q, sort=sort, **kwargs)
 
 
 class LeaverAcceptView(MenuRequiredMixin, View):
@@ -400,15 +416,16 @@ class OrderListView(MenuRequiredMixin, TemplateView):
         )
         q = (self.request.GET.get("q") or "").strip()
         if q:
-            qs = qs.filter(Q(number__icontains=q) | Q(signer__icontains=q))
+            qs = qs.filter(order_search_condition(q))
         state = self.request.GET.get("state", "")
         if state == "pending":
             qs = qs.filter(pending=True)
         elif state == "mine":
             qs = orders_awaiting_confirmation(scope=self.scope, viewer=self.request.user).filter(pk__in=qs.values("pk"))
             qs = qs.select_related("issuing_unit", "recorded_by").annotate(pending=Exists(pending))
-        return super().get_context_data(page_obj=paginate(self.request, qs.order_by("-order_date", "-pk")), q=q,
-                                        state=state, **kwargs)
+        sort = ORDER_SORT.read(self.request.GET)
+        return super().get_context_data(page_obj=paginate(self.request, sort.order_queryset(qs)), q=q,
+                                        state=state, sort=sort, **kwargs)
 
 
 class OrderCreateView(MenuRequiredMixin, TemplateView):

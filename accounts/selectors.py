@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import AssignmentOrder, Official, OrderLine, User
+from accounts.national_id import normalize_national_id
 from accounts.rights import Scope
+from accounts.thai import thai_digits_to_arabic
+from rightsadmin.sorting import SortableColumns, SortColumn
 
 
 def account_with_registry(*, pk: int) -> User:
@@ -51,3 +58,118 @@ def people_on_record(*, national_ids, scope: Scope) -> dict[str, Official]:
         return {}
     officials = scope.filter(Official.objects.filter(national_id__in=ids), "unit")
     return {official.national_id: official for official in officials.select_related("unit", "position", "level")}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The search boxes of the lists of people
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    """What a search box asked for: a whole national ID, or words that must each be found somewhere."""
+
+    national_id: str  # the 13 digits when the search is a whole national ID, else ""
+    words: tuple[str, ...]
+
+
+def person_search(query: str) -> PersonSearch:
+    """Read a search: 1-2345-67890-12-1 (dashes, spaces, Thai digits) is a national ID; anything else is words,
+    Thai digits read as Arabic (a username such as clerk.๔๗๐๑)."""
+    digits = normalize_national_id(query)
+    if len(digits) == 13 and digits.isdigit():
+        return PersonSearch(national_id=digits, words=())
+    return PersonSearch(national_id="", words=tuple(thai_digits_to_arabic(query).casefold().split()))
+
+
+# What finds an account: its names as registered and in the HR record, its username, its position and level as
+# registered and in the HR record. Never part of a national ID: matching on some digits would let a viewer who
+# sees masked IDs recover the hidden ones a search at a time, so only a whole ID finds a person by number.
+ACCOUNT_SEARCH_FIELDS = (
+    "username", "first_name", "last_name", "official__first_name", "official__last_name",
+    "registered_position__name_th", "registered_level__name_th", "official__position__name_th",
+    "official__level__name_th",
+)
+
+
+def account_search_condition(query: str, *, through: str = "") -> Q:
+    """The filter of a queryset search, on accounts or on rows pointing at one (`through="account__"`): a whole
+    national ID, or every word found in one of ACCOUNT_SEARCH_FIELDS (a name and a position narrow together)."""
+    search = person_search(query)
+    if search.national_id:
+        return Q(**{f"{through}official_id": search.national_id})
+    condition = Q()
+    for word in search.words:
+        condition &= reduce(operator.or_, (Q(**{f"{through}{name}__icontains": word}) for name in ACCOUNT_SEARCH_FIELDS))
+    return condition
+
+
+def account_search_texts(account: User) -> list[str]:
+    """The texts of ACCOUNT_SEARCH_FIELDS for an account already loaded with its relations, plus the full names
+    as shown (with the title), so that "นายสมชาย" finds the row that reads so."""
+    texts = [account.username, account.first_name, account.last_name, account.get_full_name()]
+    for related in (account.registered_position, account.registered_level):
+        if related is not None:
+            texts.append(related.name_th)
+    official = getattr(account, "official", None)  # None too when the HR record lacks the ID
+    if official is not None:
+        texts += [official.first_name, official.last_name, official.full_name, official.position.name_th,
+                  official.level.name_th]
+    return texts
+
+
+def account_matches(account: User, query: str) -> bool:
+    """account_search_condition for an account in memory (the audit's lists are built in Python)."""
+    search = person_search(query)
+    if search.national_id:
+        return account.official_id == search.national_id
+    # Joined by a line break: a word has no whitespace in it, so it cannot match across two texts.
+    haystack = "\n".join(text for text in account_search_texts(account) if text).casefold()
+    return all(word in haystack for word in search.words)
+
+
+def order_line_search_condition(query: str) -> Q:
+    """Order lines naming a person, found the way accounts are: a whole national ID, or every word in the name as
+    written on the order or in the position or level the order names. Not by the HR record's name, which the
+    order's page shows only for people of the viewer's scope."""
+    search = person_search(query)
+    if search.national_id:
+        return Q(official_id=search.national_id)
+    fields = ("written_name", "position__name_th", "level__name_th")
+    condition = Q()
+    for word in search.words:
+        condition &= reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields))
+    return condition
+
+
+def order_search_condition(query: str) -> Q:
+    """Orders found by their number or signer, or by a person they name (order_line_search_condition)."""
+    text = thai_digits_to_arabic(query).strip()
+    naming = OrderLine.objects.filter(order=OuterRef("pk")).filter(order_line_search_condition(query))
+    return Q(number__icontains=text) | Q(signer__icontains=text) | Q(Exists(naming))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The columns the lifecycle lists sort by (rightsadmin.sorting)
+
+ORDER_SORT = SortableColumns(columns=(
+    SortColumn("number", fields=("number",)),
+    SortColumn("order_date", fields=("order_date",), descending_first=True),
+    SortColumn("issuing_unit", fields=("issuing_unit__code",)),
+    SortColumn("signer", fields=("signer",)),
+), default="-order_date")
+
+# Pending requests oldest first (the queue is worked in the order it was filed); decided ones latest decision first.
+CHANGE_REQUEST_SORT = SortableColumns(columns=(
+    SortColumn("account", fields=("account__first_name", "account__last_name", "account__username")),
+    SortColumn("unit", fields=("account__registered_unit__code",)),
+    SortColumn("order", fields=("order_date", "order_number"), descending_first=True),
+    SortColumn("created", fields=("created_at",)),
+    SortColumn("decided", fields=("decided_at",), descending_first=True),
+), default="created")
+
+LEAVER_QUEUE_SORT = SortableColumns(columns=(
+    SortColumn("account", fields=("account__official__first_name", "account__official__last_name", "account__username")),
+    SortColumn("unit", fields=("unit__code",)),
+    SortColumn("reason", fields=("reason", "left_on")),
+    SortColumn("reported", fields=("created_at",)),
+), default="reported")

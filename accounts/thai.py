@@ -45,6 +45,19 @@ def thai_digits_to_arabic(text: str) -> str:
     return text.translate(_TO_ARABIC)
 
 
+_TONE_MARKS = re.compile(r"[\u0e47-\u0e4c]")
+_LEADING_VOWEL = re.compile(r"([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+
+
+def thai_sort_key(text: str) -> str:
+    """A key that sorts Thai words (almost) in dictionary order: a leading vowel (เ แ โ ใ ไ) sorts after the
+    consonant it is written before, and tone marks count only between words otherwise equal. Code-point order
+    would put every "เ..." name after every "ส...": เกศินี after สมชาย. The rule of pythainlp.util.collate, as a
+    key, since lists sort rows, not bare words."""
+    bare = _TONE_MARKS.sub("", text)
+    return _LEADING_VOWEL.sub(r"\2\1", bare) + "".join(_TONE_MARKS.findall(text))
+
+
 DATE_FORMATS_HELP = "2569-06-15, 15/06/2569 หรือ 15 มิ.ย. 2569"
 
 

@@ -48,7 +48,7 @@ class AccountFilterForm(AsOfForm):
         label=_("ค้นหา"),
         required=False,
         max_length=100,
-        help_text=_("ชื่อ นามสกุล ชื่อผู้ใช้งาน หรือเลขประจำตัวประชาชน 13 หลัก"),
+        help_text=_("ชื่อ นามสกุล ชื่อผู้ใช้งาน ตำแหน่ง ระดับ หรือเลขประจำตัวประชาชน 13 หลัก"),
         widget=forms.TextInput(attrs={"type": "search", "size": 28}),
     )
     flag = forms.ChoiceField(label=_("ปัญหาที่พบ"), required=False)

@@ -16,14 +16,15 @@ from django.utils.translation import gettext, gettext_noop
 
 from accounts.flags import FLAG_CODES, FLAGS
 from accounts.models import Official, OrderLine, Unit, User
-from accounts.national_id import format_national_id, mask_national_id, normalize_national_id
+from accounts.national_id import format_national_id, mask_national_id
 from accounts.reference_cache import reference_objects
 from accounts.rights import Scope
 from accounts.rules import order_line_in_force
-from accounts.selectors import order_lines_for_account
+from accounts.selectors import account_matches, order_lines_for_account
 from accounts.templatetags.thai import be_datetime
-from accounts.thai import format_be_date
+from accounts.thai import format_be_date, thai_sort_key
 from audit.engine import AccountAudit, audit_accounts
+from rightsadmin.sorting import SortableColumns, SortColumn, SortOrder
 
 # Filter values beside the flag codes: every account with at least one flag, and every account with none.
 ANY_PROBLEM = "ANY"
@@ -52,22 +53,43 @@ def shown_national_id(account: User, *, masked: bool) -> str:
 
 
 def _matches(audit: AccountAudit, query: str) -> bool:
-    """Name, username, or a whole national ID (dashes and spaces allowed).
+    """Name, username, position or level (as registered or in the HR record), or a whole national ID: the rule of
+    every search of people (accounts.selectors.account_matches)."""
+    return account_matches(audit.account, query)
 
-    Only a whole ID finds an account by its number: matching on part of it would let a viewer who sees masked
-    IDs recover the hidden digits one search at a time.
-    """
+
+def _name_key(audit: AccountAudit) -> tuple:
+    """The name as lists show it, without its title (นาย, นางสาว...): Thai name lists are ordered by first name,
+    then last name. The username settles equal names."""
     account = audit.account
-    digits = normalize_national_id(query)
-    if len(digits) == 13 and digits.isdigit():
-        return account.national_id == digits
-    needle = query.casefold()
-    haystacks = [account.username, account.first_name, account.last_name, account.get_full_name()]
-    if account.official is not None:
-        official = account.official
-        haystacks += [official.first_name, official.last_name, official.full_name,
-                      f"{official.first_name} {official.last_name}"]
-    return any(needle in (text or "").casefold() for text in haystacks)
+    official = account.official
+    first, last = (official.first_name, official.last_name) if official is not None else (
+        account.first_name or account.username, account.last_name)
+    return thai_sort_key(first), thai_sort_key(last), account.username
+
+
+def _position_key(audit: AccountAudit) -> tuple:
+    account = audit.account
+    position, level = account.registered_position, account.registered_level
+    return (position is None, thai_sort_key(position.name_th) if position else "",
+            level.name_th if level else "", account.username)
+
+
+def _last_login_key(audit: AccountAudit) -> tuple:
+    # Never logged in sorts first: the account the reviewer most needs to look at.
+    last_login = audit.account.last_login
+    return last_login is not None, last_login.timestamp() if last_login else 0.0, audit.account.username
+
+
+# The columns of one office's account list. Not the national ID: its order would tell a viewer of masked IDs
+# something of the hidden digits.
+OFFICE_ACCOUNT_SORT = SortableColumns(columns=(
+    SortColumn("username", value=lambda audit: audit.account.username),
+    SortColumn("name", value=_name_key),
+    SortColumn("position", value=_position_key),
+    SortColumn("last_login", value=_last_login_key),
+    SortColumn("problems", value=lambda audit: (len(audit.flags), audit.account.username), descending_first=True),
+), default="username")
 
 
 def _has_flag(audit: AccountAudit, flag: str) -> bool:
@@ -122,8 +144,11 @@ def _count_flags(audits: Iterable[AccountAudit]) -> dict[str, int]:
     return counts
 
 
-def office_accounts(*, unit: Unit, as_of: datetime.date, flag: str = "", query: str = "") -> OfficeAccounts:
-    """Audit the active accounts registered at `unit` itself (not the offices below it), then filter and search.
+def office_accounts(
+    *, unit: Unit, as_of: datetime.date, flag: str = "", query: str = "", order: SortOrder | None = None
+) -> OfficeAccounts:
+    """Audit the active accounts registered at `unit` itself (not the offices below it), then filter, search and
+    sort (by username when `order` is None, as the engine returns them).
 
     A district office has no office below it, so this is the district's list; for a province office it is the
     province office's own staff, the first row of the province summary.
@@ -134,6 +159,8 @@ def office_accounts(*, unit: Unit, as_of: datetime.date, flag: str = "", query: 
         rows = [audit for audit in rows if _has_flag(audit, flag)]
     if query.strip():
         rows = [audit for audit in rows if _matches(audit, query.strip())]
+    if order is not None:
+        rows = order.sort_rows(rows)
     return OfficeAccounts(unit=unit, as_of=as_of, audits=audits, rows=rows)
 
 

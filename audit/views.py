@@ -31,6 +31,7 @@ from accounts.thai import be_iso
 from audit.engine import audit_account
 from audit.forms import AccountFilterForm, AsOfForm
 from audit.selectors import (
+    OFFICE_ACCOUNT_SORT,
     account_comparison,
     account_display_name,
     account_in_scope,
@@ -136,7 +137,9 @@ class _OfficeAccountsMixin(ReviewMixin):
         self.form = AccountFilterForm(self.request.GET)
         self.as_of = self.form.as_of_date
         filters = self.form.filters()
-        return office_accounts(unit=unit, as_of=self.as_of, **filters), filters
+        # The exports and the printed form follow the order on screen: their links carry the same query.
+        self.sort = OFFICE_ACCOUNT_SORT.read(self.request.GET)
+        return office_accounts(unit=unit, as_of=self.as_of, order=self.sort, **filters), filters
 
 
 class AccountListView(_OfficeAccountsMixin, TemplateView):
@@ -158,7 +161,7 @@ class AccountListView(_OfficeAccountsMixin, TemplateView):
         return super().get_context_data(
             unit=office.unit, office=office, form=self.form, as_of=self.as_of, page_obj=page_obj, rows=rows,
             filtered=bool(filters["flag"] or filters["query"]), breadcrumbs=self.breadcrumbs(office.unit),
-            without_record=without_record, without_record_below=False, masked=self.masked, **kwargs,
+            without_record=without_record, without_record_below=False, masked=self.masked, sort=self.sort, **kwargs,
         )
 
 

@@ -84,10 +84,12 @@ class ReceiptListView(View):
             issuers=selectors.receipt_issuers(viewer=request.user),
         )
         filters = form.selector_kwargs() if form.is_bound and form.is_valid() else {}
-        receipts = selectors.receipt_list(viewer=request.user, **filters)
+        sort = selectors.RECEIPT_SORT.read(request.GET)
+        receipts = selectors.receipt_list(viewer=request.user, order=sort, **filters)
         page = Paginator(receipts, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "receipts/receipt_list.html", {
             "form": form,
+            "sort": sort,
             "page_obj": page,
             "receipts": page.object_list,
             "can_issue": bool(selectors.receipt_roles_held(request.user)),

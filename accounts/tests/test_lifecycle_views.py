@@ -435,3 +435,130 @@ def test_the_account_page_offers_unlock_when_locked(client, make_account, review
     assert button not in client.get(page_url).content.decode()
     response = client.post(reverse("accounts:account-unlock", args=[locked.pk]), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("accounts:locked-accounts")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The queues and the order list: search people, sort by column
+
+
+def file_requests(*accounts):
+    from accounts import lifecycle
+
+    for n, account in enumerate(accounts, start=1):
+        lifecycle.change_request_file(account=account, filed_by=account, position=position("นิติกร"),
+                                      level=account.registered_level, unit=account.registered_unit,
+                                      order_number=f"{n}/2569", order_date=datetime.date(2026, 1, n))
+
+
+def rows_of(html: str) -> str:
+    return html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def order_of(html: str, names: list[str]) -> list[str]:
+    body = rows_of(html)
+    return sorted((name for name in names if name in body), key=body.index)
+
+
+@pytest.mark.django_db
+def test_change_request_queue_finds_people_by_name_position_and_whole_national_id(client, make_account, reviewer):
+    somchai = make_account("ISV_USER", unit_code="4701", username="somchai.4701", first_name="สมชาย",
+                           position_name="นักวิชาการเงินและบัญชี")
+    kesini = make_account("ISV_USER", unit_code="4701", username="kesini.4701", first_name="เกศินี")
+    file_requests(somchai, kesini)
+    client.force_login(reviewer)
+    queue = reverse("accounts:change-request-queue")
+    for query in ("สมชาย", "นักวิชาการเงิน", somchai.national_id, f"{somchai.national_id[:1]}-{somchai.national_id[1:5]}-"
+                  f"{somchai.national_id[5:10]}-{somchai.national_id[10:12]}-{somchai.national_id[12]}"):
+        body = rows_of(client.get(queue, {"q": query}).content.decode())
+        assert "somchai.4701" in body and "kesini.4701" not in body, query
+    body = rows_of(client.get(queue, {"q": somchai.national_id[:9]}).content.decode())
+    assert "somchai.4701" not in body and "ไม่พบคำขอที่ตรงกับการค้นหา" in body  # never part of an ID
+
+
+@pytest.mark.django_db
+def test_change_request_queue_sorts_by_column_and_ignores_unknown_keys(client, make_account, reviewer):
+    accounts = [make_account("ISV_USER", unit_code="4701", username=f"{name}.4701", first_name=first)
+                for name, first in (("b", "สมชาย"), ("a", "กมล"), ("c", "ชูใจ"))]
+    file_requests(*accounts)  # filed b, a, c: order dates 1, 2, 3 January
+    client.force_login(reviewer)
+    queue = reverse("accounts:change-request-queue")
+    names = ["a.4701", "b.4701", "c.4701"]
+    assert order_of(client.get(queue).content.decode(), names) == ["b.4701", "a.4701", "c.4701"]  # oldest first
+    assert order_of(client.get(queue, {"sort": "account"}).content.decode(), names) == ["a.4701", "c.4701", "b.4701"]
+    assert order_of(client.get(queue, {"sort": "-order"}).content.decode(), names) == ["c.4701", "a.4701", "b.4701"]
+    for bad in ("password", "-account__password", "created_at"):
+        assert order_of(client.get(queue, {"sort": bad}).content.decode(), names) == ["b.4701", "a.4701", "c.4701"]
+    html = client.get(queue, {"sort": "account", "q": "4701", "status": "pending", "page": "1"}).content.decode()
+    header = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert 'aria-sort="ascending"' in header and "sort=-account" in header
+    assert "status=pending" in header and "q=4701" in header and "page=" not in header
+
+
+@pytest.mark.django_db
+def test_leaver_queue_searches_and_sorts(client, make_account, central):
+    from accounts import lifecycle
+    from accounts.rights import account_rights
+
+    kamon = make_account("ISV_USER", unit_code="4701", username="kamon.4701", first_name="กมล")
+    somchai = make_account("ISV_USER", unit_code="4702", username="somchai.4702", first_name="สมชาย",
+                           position_name="นักวิชาการเงินและบัญชี")
+    for account in (somchai, kamon):
+        lifecycle.leaver_report_file(accounts=[account], reason="retired", left_on=datetime.date(2025, 9, 30),
+                                     actor=central, scope=account_rights(central).scope_for("menu_report_leavers"))
+    client.force_login(central)
+    queue = reverse("accounts:leaver-queue")
+    names = ["kamon.4701", "somchai.4702"]
+    assert order_of(client.get(queue).content.decode(), names) == ["somchai.4702", "kamon.4701"]  # as reported
+    assert order_of(client.get(queue, {"sort": "account"}).content.decode(), names) == ["kamon.4701", "somchai.4702"]
+    assert order_of(client.get(queue, {"sort": "-unit"}).content.decode(), names) == ["somchai.4702", "kamon.4701"]
+    assert order_of(client.get(queue, {"sort": "nope"}).content.decode(), names) == ["somchai.4702", "kamon.4701"]
+    body = rows_of(client.get(queue, {"q": "นักวิชาการเงิน"}).content.decode())
+    assert "somchai.4702" in body and "kamon.4701" not in body
+    body = rows_of(client.get(queue, {"q": kamon.national_id}).content.decode())
+    assert "kamon.4701" in body and "somchai.4702" not in body
+
+
+@pytest.mark.django_db
+def test_order_list_finds_orders_by_the_people_they_name_and_sorts(client, make_account, reviewer):
+    from accounts.tests.factories import AssignmentOrderFactory, OfficialFactory, OrderLineFactory
+
+    palad = OfficialFactory(unit=unit("4701"), position=position("ปลัดอำเภอ"), level=level("K2"))
+    first = AssignmentOrderFactory(number="5/2569", order_date=datetime.date(2026, 1, 5), issuing_unit=unit("4701"),
+                                   signer="นายอำเภอเมืองสกลนคร")
+    OrderLineFactory(order=first, official=palad, written_name="นายวิชัย ตั้งใจ")
+    second = AssignmentOrderFactory(number="17/2569", order_date=datetime.date(2026, 2, 1), issuing_unit=unit("4701"),
+                                    signer="ปลัดจังหวัดสกลนคร")
+    OrderLineFactory(order=second, official=OfficialFactory(unit=unit("4701"), position=position("นิติกร"),
+                                                            level=level("K1")))
+    client.force_login(reviewer)
+    orders = reverse("accounts:order-list")
+    names = [">5/2569<", ">17/2569<"]
+    for query in ("วิชัย", palad.national_id, "๕/๒๕๖๙", "นายอำเภอ"):
+        body = rows_of(client.get(orders, {"q": query}).content.decode())
+        assert ">5/2569<" in body and ">17/2569<" not in body, query
+    body = rows_of(client.get(orders, {"q": "นิติกร ปฏิบัติการ"}).content.decode())  # the position and level ordered
+    assert ">17/2569<" in body and ">5/2569<" not in body
+    assert not any(n in rows_of(client.get(orders, {"q": palad.national_id[:8]}).content.decode()) for n in names)
+    assert order_of(client.get(orders).content.decode(), names) == [">17/2569<", ">5/2569<"]  # newest first
+    assert order_of(client.get(orders, {"sort": "order_date"}).content.decode(), names) == [">5/2569<", ">17/2569<"]
+    # นายอำเภอ... before ปลัดจังหวัด...
+    assert order_of(client.get(orders, {"sort": "signer"}).content.decode(), names) == [">5/2569<", ">17/2569<"]
+    assert order_of(client.get(orders, {"sort": "-signer"}).content.decode(), names) == [">17/2569<", ">5/2569<"]
+    assert order_of(client.get(orders, {"sort": "recorded_by__password"}).content.decode(), names) == [
+        ">17/2569<", ">5/2569<"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["", "account", "-unit", "order"])
+def test_sorted_and_searched_queues_cost_the_same_for_few_and_many(client, make_account, reviewer, sort,
+                                                                   django_assert_max_num_queries):
+    client.force_login(reviewer)
+    queue = reverse("accounts:change-request-queue")
+    params = {"sort": sort, "q": "ปลัดอำเภอ"} if sort else {}
+    file_requests(make_account("ISV_USER", unit_code="4701"))
+    with django_assert_max_num_queries(40) as small:
+        client.get(queue, params)
+    file_requests(*(make_account("ISV_USER", unit_code="4701") for _ in range(12)))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = client.get(queue, params).content.decode()
+    assert rows_of(html).count("<tr>") == 13

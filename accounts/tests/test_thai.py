@@ -63,3 +63,12 @@ def test_parse_date_rejects_impossible_dates(text):
 )
 def test_baht_in_words(amount, words):
     assert baht_in_words(Decimal(amount)) == words
+
+
+def test_thai_sort_key_puts_names_in_dictionary_order():
+    from accounts.thai import thai_sort_key
+
+    names = ["สมชาย", "เกศินี", "กมล", "ไก่", "เกิด", "วันที่", "วัว", "หมู"]
+    # Code-point order would put every name starting with เ or ไ after สมชาย and หมู.
+    assert sorted(names, key=thai_sort_key) == ["กมล", "เกศินี", "เกิด", "ไก่", "วันที่", "วัว", "สมชาย", "หมู"]
+    assert sorted(["ก้อย", "กอ"], key=thai_sort_key) == ["กอ", "ก้อย"]  # tone marks only break ties

@@ -18,7 +18,9 @@ def list_screens():
         ("list", reverse("audit:account-list", args=["4701"]) + "?as_of=2569-06-15", 25),
         ("list-filtered", reverse("audit:account-list", args=["4701"]) + "?flag=EXCESS_ROLE&q=pop", 25),
         ("list-page-2", reverse("audit:account-list", args=["4701"]) + "?page=2", 25),
+        ("list-sorted", reverse("audit:account-list", args=["4701"]) + "?sort=-name&q=pop", 25),
         ("list-csv", reverse("audit:account-list-export", args=["4701", "csv"]), 27),
+        ("list-csv-sorted", reverse("audit:account-list-export", args=["4701", "csv"]) + "?sort=position", 27),
         ("list-xlsx", reverse("audit:account-list-export", args=["4701", "xlsx"]), 27),
         ("list-pdf", reverse("audit:account-list-export", args=["4701", "pdf"]), 28),
     ]

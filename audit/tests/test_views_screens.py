@@ -475,3 +475,96 @@ def test_national_summary_exports(client):
     assert by_code["DOPA-LEGAL"][2] == "1"  # the admin's own bureau, apart from the provinces
     assert rows[-1][1] == "รวมทั้งประเทศ" and rows[-1][2] == "4"
     assert len(xlsx_rows(client.get(reverse("audit:national-summary-export", args=["xlsx"])))) == len(rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Search by position and level; sorting by column
+
+
+@pytest.mark.django_db
+def test_list_searches_by_registered_position_hr_position_and_level(client, reviewer, problems):
+    # mismatch.4701 registered as เจ้าพนักงานปกครอง while the HR record says ปลัดอำเภอ.
+    rows = table_body(html_of(client.get(list_url(q="เจ้าพนักงานปกครอง"))))
+    assert "mismatch.4701" in rows and "clean.4701" not in rows
+    lawyer = account_with_roles("ISV_USER", username="lawyer.4701", position_name="นิติกร", level_code="K1")
+    lawyer.registered_position = position("ปลัดอำเภอ")
+    lawyer.save()
+    rows = table_body(html_of(client.get(list_url(q="นิติกร"))))  # the HR record's position only
+    assert "lawyer.4701" in rows and "clean.4701" not in rows
+    rows = table_body(html_of(client.get(list_url(q="ปฏิบัติการ"))))  # the level K1
+    assert "lawyer.4701" in rows and "clean.4701" not in rows
+    rows = table_body(html_of(client.get(list_url(q="ปลัดอำเภอ มณีรัตน์"))))  # every word must be found
+    assert "excess.4701" in rows and "mismatch.4701" not in rows and "clean.4701" not in rows
+    rows = table_body(html_of(client.get(list_url(q="ผู้ว่าราชการจังหวัด"))))
+    assert "ไม่พบบัญชีที่ตรงกับการค้นหาหรือตัวกรองนี้" in rows
+
+
+@pytest.mark.django_db
+def test_list_finds_a_national_id_typed_in_thai_digits(client, reviewer, problems):
+    thai = problems["excess"].national_id.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    rows = table_body(html_of(client.get(list_url(q=thai))))
+    assert "excess.4701" in rows and "clean.4701" not in rows
+
+
+def usernames_in_order(html: str) -> list[str]:
+    return re.findall(r'>([a-z.0-9]+\.4701)</a></td>', table_body(html, '<tbody>'))
+
+
+@pytest.fixture
+def named(db):
+    """Three accounts whose names sort differently in Thai than by username or by code point."""
+    account_with_roles("ISV_USER", username="a.4701", first_name="สมชาย", last_name="ใจดี")
+    account_with_roles("ISV_USER", username="b.4701", first_name="เกศินี", last_name="ทองดี", title="นางสาว")
+    account_with_roles("ISV_USER", username="c.4701", first_name="กมล", last_name="รักดี", title="นาย")
+
+
+@pytest.mark.django_db
+def test_list_sorts_by_name_in_thai_order_both_ways(client, reviewer, named):
+    # Thai order: กมล, เกศินี (the leading vowel sorts after its consonant), สมชาย; titles do not count.
+    names = usernames_in_order(html_of(client.get(list_url(sort="name"))))
+    assert [n for n in names if n in {"a.4701", "b.4701", "c.4701"}] == ["c.4701", "b.4701", "a.4701"]
+    names = usernames_in_order(html_of(client.get(list_url(sort="-name"))))
+    assert [n for n in names if n in {"a.4701", "b.4701", "c.4701"}] == ["a.4701", "b.4701", "c.4701"]
+
+
+@pytest.mark.django_db
+def test_list_sorts_by_problems_and_by_last_login(client, reviewer, problems):
+    names = usernames_in_order(html_of(client.get(list_url(sort="-problems"))))
+    flagged = ["mismatch.4701", "noorder.4701", "excess.4701"]
+    assert set(names[:3]) == set(flagged) and names[3:] == ["reviewer.4701", "clean.4701"]
+    names = usernames_in_order(html_of(client.get(list_url(sort="problems"))))
+    assert names[:2] == ["clean.4701", "reviewer.4701"]
+    never = problems["clean"]
+    never.last_login = None
+    never.save(update_fields=["last_login"])
+    names = usernames_in_order(html_of(client.get(list_url(sort="last_login"))))
+    assert names[0] == "clean.4701"  # never logged in comes first
+
+
+@pytest.mark.django_db
+def test_an_unknown_sort_key_falls_back_to_usernames(client, reviewer, named):
+    default = usernames_in_order(html_of(client.get(list_url())))
+    assert default == sorted(default)
+    for key in ("national_id", "-password", "official__national_id", "name;drop"):
+        assert usernames_in_order(html_of(client.get(list_url(sort=key)))) == default
+
+
+@pytest.mark.django_db
+def test_list_headers_link_the_sort_keeping_search_and_filter(client, reviewer, named):
+    html = html_of(client.get(list_url(q="ดี", flag="ANY", page=1, sort="name")))
+    header = html.split('<table class="account-list">', 1)[1].split("</thead>", 1)[0]
+    name_cell = re.search(r'<th scope="col" aria-sort="ascending">.*?</th>', header).group(0)
+    assert "ชื่อ-นามสกุล" in name_cell and "sort=-name" in name_cell and "▲" in name_cell
+    assert "flag=ANY" in name_cell and "q=%E0%B8%94%E0%B8%B5" in name_cell and "page=" not in name_cell
+    assert header.count("aria-sort=") == 1
+    assert "เลขประจำตัวประชาชน</th>" in header  # not sortable: the order would hint at masked digits
+    # The search form keeps the order chosen, and so do the exports.
+    form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="sort" value="name">' in form
+
+
+@pytest.mark.django_db
+def test_the_export_follows_the_order_on_screen(client, reviewer, named):
+    rows = csv_rows(client.get(reverse("audit:account-list-export", args=["4701", "csv"]) + "?sort=-name"))
+    usernames = [row[2] for row in rows if row and row[2] in {"a.4701", "b.4701", "c.4701"}]
+    assert usernames == ["a.4701", "b.4701", "c.4701"]

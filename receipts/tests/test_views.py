@@ -324,3 +324,68 @@ def test_payin_slip_screens_and_paying_a_slip(client, world, fee_type):
     assert paid.url == reverse("receipts:receipt-detail", args=[receipt.pk])
     assert receipt.total == Decimal("250.00") and receipt.payment_reference == "KTB-778"
     assert "ออกใบเสร็จแล้ว" in get(client, world["clerk"], "payin-list").content.decode()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sorting the list, and finding a payer by a whole national ID
+
+
+def numbers_in_order(html: str, world) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    found = [(body.index(r.number_display), key) for key, r in world["receipts"].items() if r.number_display in body]
+    return [key for _, key in sorted(found)]
+
+
+@pytest.mark.django_db
+def test_list_sorts_by_column_both_ways_and_ignores_unknown_keys(client, world):
+    reviewer = world["reviewer_47"]
+    listed = lambda **query: numbers_in_order(get(client, reviewer, "receipt-list", **query).content.decode(), world)  # noqa: E731
+    assert listed() == ["auction", "fee"]  # newest first
+    assert listed(sort="issued") == ["fee", "auction"]
+    assert listed(sort="-total") == ["auction", "fee"]  # 12,500 before 100
+    assert listed(sort="total") == ["fee", "auction"]
+    assert listed(sort="payer") == ["fee", "auction"]  # นางสาวกาญจนา before นายสมพงษ์
+    assert listed(sort="-payer") == ["auction", "fee"]
+    for bad in ("payer_national_id", "-voided_by__password", "total;", ""):
+        assert listed(sort=bad) == ["auction", "fee"]
+    # A sort goes with the filters, and the filters with the sort.
+    assert listed(sort="total", category="AUCTION") == ["auction"]
+    html = get(client, reviewer, "receipt-list", sort="-total", category="FEE", page="2").content.decode()
+    header = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    total_cell = header.split("จำนวนเงิน (บาท)", 1)[0].rsplit("<th", 1)[1]
+    assert 'aria-sort="descending"' in total_cell and "sort=total" in total_cell and 'class="num"' in total_cell
+    assert "category=FEE" in total_cell and "page=" not in total_cell
+    assert '<input type="hidden" name="sort" value="-total">' in html
+
+
+@pytest.mark.django_db
+def test_sorted_list_query_count_does_not_grow_with_rows(client, world, issue, django_assert_max_num_queries):
+    client.force_login(world["reviewer_47"])
+    url = reverse("receipts:receipt-list") + "?sort=-payer&q=ผู้ชำระ"
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    for _ in range(15):
+        issue(world["clerk"])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).content.decode().count("นายผู้ชำระ ทดสอบ") == 15
+
+
+@pytest.mark.django_db
+def test_payers_are_found_by_a_whole_national_id_only(client, world, issue, fee_type):
+    from accounts.models import Unit
+    from accounts.national_id import format_national_id
+    from accounts.tests.factories import new_national_id
+    from receipts.services import payin_slip_create, receipt_office_update
+    from receipts.tests.test_payin import SUFFIX, TAX_ID
+
+    receipt_office_update(unit=Unit.objects.get(code="DOPA"), actor=None, biller_tax_id=TAX_ID, biller_suffix=SUFFIX)
+    national_id = new_national_id()
+    receipt = issue(world["clerk"], payer_name="นายบุญมี มีสุข", payer_national_id=national_id)
+    slip = payin_slip_create(issuer=world["clerk"], unit=Unit.objects.get(code="4701"), fee_type=fee_type,
+                             amount=Decimal("100"), payer_name="นายบุญมี มีสุข", payer_national_id=national_id)
+    thai_digits = national_id.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    for query in (national_id, format_national_id(national_id), thai_digits):
+        assert receipt.number_display in get(client, world["clerk"], "receipt-list", q=query).content.decode()
+        assert slip.reference1 in get(client, world["clerk"], "payin-list", q=query).content.decode()
+    for part in (national_id[:6], national_id[-4:], "-"):
+        assert slip.reference1 not in get(client, world["clerk"], "payin-list", q=part).content.decode()
