@@ -16,14 +16,23 @@ from accounts.thai import be_iso, parse_date, thai_digits_to_arabic
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
+class ThaiDateInput(forms.TextInput):
+    """The text box of every date: what the person types is what is posted. `data-thai-date` lets
+    static/js/thai-date.js add a calendar button beside it, which writes the chosen day in as 15/06/2569."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "15/06/2569", "size": 14, "autocomplete": "off", "data-thai-date": "",
+                                **(attrs or {})})
+
+
 class ThaiDateField(forms.CharField):
     """A date typed as Thai offices write it (15/06/2569, 15 มิ.ย. 2569, 2569-06-15; Thai or Arabic digits; BE or
     CE), stored CE and shown back in BE. Every form of the site that takes a date uses this one field."""
 
+    widget = ThaiDateInput
+
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("เช่น 15/06/2569, 15 มิ.ย. 2569 หรือ 2569-06-15 (ปี พ.ศ. หรือ ค.ศ.)"))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "15/06/2569", "size": 14,
-                                                           "autocomplete": "off"}))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -59,7 +68,23 @@ class PdfField(forms.FileField):
         self.widget.attrs.setdefault("accept", "application/pdf")
 
 
+SEARCHABLE_SELECT = "data-searchable"
+
+
+def searchable(field: forms.ChoiceField) -> forms.ChoiceField:
+    """Mark a long list of choices for static/js/select-search.js, which puts a search box before it. The
+    <select> and its values stay what is posted; without the script it is a plain list."""
+    field.widget.attrs[SEARCHABLE_SELECT] = ""
+    return field
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit, shown as "4701 ที่ทำการปกครองอำเภอเมืองสกลนคร" in a list that can be searched by code or name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        searchable(self)
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.code} {obj.display_name}"
 

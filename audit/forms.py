@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms_lifecycle import ThaiDateInput
 from accounts.rights import today
 from accounts.thai import be_iso, parse_date
 from audit.selectors import ANY_PROBLEM, NO_PROBLEM, flag_choices
@@ -19,7 +20,7 @@ class AsOfForm(forms.Form):
         label=_("ข้อมูล ณ วันที่"),
         required=False,
         help_text=_("เช่น 15/06/2569, 15 มิ.ย. 2569 หรือ 2569-06-15 (ปี พ.ศ. หรือ ค.ศ.)"),
-        widget=forms.TextInput(attrs={"placeholder": "15/06/2569", "size": 14, "autocomplete": "off"}),
+        widget=ThaiDateInput(),
     )
 
     def __init__(self, data=None, **kwargs):

@@ -69,10 +69,14 @@ class EventFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search"}))
     unit = forms.CharField(label=gettext_lazy("รหัสหน่วยงาน"), required=False, max_length=32,
                            widget=forms.TextInput(attrs={"size": 8}))
+    # data-thai-date: the calendar button of static/js/thai-date.js (the event log imports no other app, so not
+    # accounts' ThaiDateInput itself).
     date_from = forms.CharField(label=gettext_lazy("ตั้งแต่วันที่"), required=False,
-                                widget=forms.TextInput(attrs={"placeholder": "2569-01-31", "size": 11}))
+                                widget=forms.TextInput(attrs={"placeholder": "01/01/2569", "size": 11,
+                                                              "autocomplete": "off", "data-thai-date": ""}))
     date_to = forms.CharField(label=gettext_lazy("ถึงวันที่"), required=False,
-                              widget=forms.TextInput(attrs={"placeholder": "2569-12-31", "size": 11}))
+                              widget=forms.TextInput(attrs={"placeholder": "31/12/2569", "size": 11,
+                                                            "autocomplete": "off", "data-thai-date": ""}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

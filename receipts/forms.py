@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms_lifecycle import ThaiDateField
+from accounts.forms_lifecycle import ThaiDateField, searchable
 from accounts.models import Unit
 from accounts.national_id import parse_national_id
 from accounts.rights import RoleAtUnit
@@ -118,6 +118,7 @@ class ReceiptFilterForm(forms.Form):
     def __init__(self, *args, units, issuers: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        searchable(self.fields["unit"])  # a province reviewer's or the centre's: hundreds of units
         self.fields["issuer"].choices = [("", _("ทุกคน")), *issuers]
 
     def clean(self):
@@ -151,6 +152,7 @@ class DailySummaryForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        searchable(self.fields["unit"])
 
 
 class PayInSlipForm(forms.Form):
