@@ -45,7 +45,7 @@ def fill_line(line, *, official, role, unit, start) -> None:
     """One line of the order form (a fieldset "รายการที่ N": the same labels repeat on every line)."""
     line.get_by_label("เลขประจำตัวประชาชน").fill(official.national_id)
     line.get_by_label("บทบาท").select_option(value=str(role.pk))
-    line.get_by_label("หน่วยงาน").select_option(value=str(unit.pk))
+    line.get_by_label("หน่วยงาน", exact=True).select_option(value=str(unit.pk))
     line.get_by_label("ตำแหน่งตามคำสั่ง").select_option(value=str(official.position_id))
     line.get_by_label("ระดับตามคำสั่ง").select_option(value=str(official.level_id))
     line.get_by_label("มีผลตั้งแต่").fill(be(start))
