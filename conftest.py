@@ -25,6 +25,30 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_sessions(monkeypatch):
+    """The test client's force_login makes a session that passed the second factor, as the login of an enrolled
+    account does; `force_login(user, second_factor=False)` makes one that did not (a password-only session)."""
+    from django.test.client import ClientMixin
+
+    password_only = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, second_factor=True):
+        password_only(self, user, backend)
+        if second_factor:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="app", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from accounts.reference_data import reference_data_load

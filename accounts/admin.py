@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
     AssignmentOrder,
@@ -353,3 +354,8 @@ for axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
         axes_admin = type(admin.site._registry[axes_model])
         admin.site.unregister(axes_model)
         admin.site.register(axes_model, type(f"ReadOnly{axes_admin.__name__}", (ReadOnlyMixin, axes_admin), {}))
+
+# Second-factor devices hold secrets: the admin neither shows nor edits them. A lost phone is reset through
+# accounts.second_factor.second_factor_reset, which checks who may reset whom and logs it.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

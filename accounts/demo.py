@@ -319,3 +319,45 @@ def _grant_reference_data_admin(account: User) -> None:
         Permission.objects.filter(content_type__app_label="accounts", codename__regex=r"^(view|change|add)_(unit|level|position|policy|official|role|assignmentorder|orderline|user)$")
     )
     account.groups.add(group)
+
+
+# The demo's second factor: one known TOTP secret for every demo account whose roles need one, so a newcomer can
+# add it to an authenticator app (or read the current code with `manage.py demo_code`). Built only with DEBUG on
+# (seed_demo) and by the browser tests; a real deployment has no known secret.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+
+
+def demo_second_factors_build() -> int:
+    """Give each demo account that needs the second factor and has none a device with DEMO_TOTP_KEY."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    needing = set(
+        UnitUserObjectPermission.objects.filter(permission__role__requires_second_factor=True)
+        .values_list("user_id", flat=True)
+    ) | set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
+    enrolled = set(TOTPDevice.objects.filter(user_id__in=needing, confirmed=True).values_list("user_id", flat=True))
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user_id=pk, name="app", key=DEMO_TOTP_KEY, confirmed=True) for pk in sorted(needing - enrolled)
+    )
+    return len(needing - enrolled)
+
+
+def demo_totp_secret() -> str:
+    """DEMO_TOTP_KEY as authenticator apps take it (base32)."""
+    from base64 import b32encode
+    from binascii import unhexlify
+
+    return b32encode(unhexlify(DEMO_TOTP_KEY)).decode()
+
+
+def demo_totp_code(*, after_step: int = -1) -> tuple[str, int]:
+    """The demo key's code now, or of the first time step after `after_step` (a device accepts each step once and one
+    step ahead); returns the code and its step."""
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(unhexlify(DEMO_TOTP_KEY))
+    step = max(totp.t(), after_step + 1)
+    totp.time = step * totp.step
+    return f"{totp.token():06d}", step

@@ -20,6 +20,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from accounts import second_factor
+
+        user = form.get_user()
+        if second_factor.has_second_factor(user):
+            # No session yet: it is made when the code is right (accounts.second_factor_views.LoginVerifyView).
+            second_factor.pending_login_start(self.request, user, next_url=self.get_redirect_url())
+            return redirect("login-verify")
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         response = self.render_to_response(self.get_context_data(form=form, tries_left=form.tries_left()))

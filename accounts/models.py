@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Permission
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Cast, Length, Substr
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.national_id import validate_national_id
@@ -207,6 +210,9 @@ class User(AbstractUser):
     )
     deactivated_at = models.DateTimeField(_("ระงับการใช้งานเมื่อ"), null=True, blank=True)
     deactivation_reason = models.CharField(_("เหตุผลที่ระงับการใช้งาน"), max_length=255, blank=True)
+    # Raised when the second factor changes: part of the session hash, so every other session of the account ends
+    # (Django already ends them when the password changes, since the hash is made from it).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("ผู้ใช้งานระบบ")
@@ -219,6 +225,13 @@ class User(AbstractUser):
     @property
     def national_id(self) -> str:
         return self.official_id or ""
+
+    def _get_session_auth_hash(self, secret=None):
+        # Sessions made before any second-factor change keep the hash Django gave them.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "accounts.User.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256").hexdigest()
 
 
 class UnitUserObjectPermission(UserObjectPermissionBase):
@@ -260,6 +273,11 @@ class Role(models.Model):
 
     # The central bureau's admins act for the whole country wherever their role is held.
     national_scope = models.BooleanField(_("ขอบเขตทั่วประเทศ"), default=False)
+    # Reviewers and the centre's admins can grant, revoke and deactivate: ASVS level 2 asks a second factor of them.
+    requires_second_factor = models.BooleanField(
+        _("ต้องยืนยันตัวตนสองขั้นตอน"), default=False,
+        help_text=_("ผู้ถือบทบาทนี้ต้องลงทะเบียนและใช้รหัสจากแอปยืนยันตัวตน (TOTP) ทุกครั้งที่เข้าสู่ระบบ"),
+    )
     granted_by = models.CharField(
         _("ผู้มีอำนาจให้สิทธิ์"), max_length=16, choices=GrantedBy, default=GrantedBy.CENTRE,
         help_text=_("หน่วยงานที่บันทึกคำสั่ง ยืนยันคำสั่ง และปรับสิทธิ์ตามคำสั่งสำหรับบทบาทนี้ได้"),
@@ -609,3 +627,38 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class BackupCodeDevice(Device):
+    """The one-time backup codes of an account's second factor, for a lost phone: shown once, stored hashed.
+
+    The codes carry about 50 bits each, so one PBKDF2 round per attempt (salted per account) keeps a stolen table
+    from giving them back, without trying ten slow hashes on every code typed.
+    """
+
+    salt = models.CharField(max_length=32)
+    code_hashes = models.JSONField(default=list)
+
+    class Meta(Device.Meta):
+        verbose_name = _("รหัสสำรองสำหรับยืนยันตัวตน")
+        verbose_name_plural = _("รหัสสำรองสำหรับยืนยันตัวตน")
+
+    def hash_of(self, code: str) -> str:
+        normalized = "".join(ch for ch in code.lower() if ch.isalnum())
+        return hashlib.pbkdf2_hmac("sha256", normalized.encode(), self.salt.encode(), 50_000).hex()
+
+    def verify_token(self, token) -> bool:
+        digest = self.hash_of(str(token))
+        with transaction.atomic():
+            device = type(self).objects.select_for_update().get(pk=self.pk)
+            if digest not in device.code_hashes:
+                return False
+            device.code_hashes = [h for h in device.code_hashes if h != digest]
+            device.save(update_fields=["code_hashes"])
+        self.code_hashes = device.code_hashes
+        return True
+
+    @property
+    def codes_left(self) -> int:
+        return len(self.code_hashes)
+

@@ -139,7 +139,8 @@ def _load_roles(reference: dict, summary: LoadSummary) -> dict[str, Role]:
         if role is None:
             # Who may grant the role is set once; central admins may change it afterwards and a reload keeps it.
             role = Role.objects.create(code=row["code"], permission=role_permission(row["code"], row["name_th"]),
-                                       granted_by=row.get("granted_by", Role.GrantedBy.CENTRE), **values)
+                                       granted_by=row.get("granted_by", Role.GrantedBy.CENTRE),
+                                       requires_second_factor=row.get("requires_second_factor", False), **values)
             role.menus.set([menu_permissions[name] for name in row["menus"]])
             summary.created += 1
         elif any(getattr(role, k) != v for k, v in values.items()):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import import_views, views
+from accounts import import_views, second_factor_views, views
 from accounts import lifecycle_views as lv
 
 app_name = "accounts"
@@ -8,6 +8,9 @@ app_name = "accounts"
 urlpatterns = [
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("me/second-factor/", second_factor_views.SecondFactorView.as_view(), name="second-factor"),
+    path("<int:pk>/second-factor/reset/", second_factor_views.SecondFactorResetView.as_view(),
+         name="second-factor-reset"),
     # The account lifecycle (accounts/lifecycle_views.py)
     path("me/change-requests/", lv.MyChangeRequestsView.as_view(), name="change-request-mine"),
     path("me/change-requests/new/", lv.ChangeRequestCreateView.as_view(), name="change-request-create"),

@@ -42,6 +42,16 @@ class ApiTokenAuthentication(BaseAuthentication):
 class ApiSessionAuthentication(SessionAuthentication):
     """The logged-in browser (Swagger UI, the office's own pages): CSRF is required for writes, as on every form."""
 
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            from accounts.second_factor import second_factor_required
+
+            user = request._request.user  # django-otp's wrapper: it knows whether the session passed the code
+            if not user.is_verified() and second_factor_required(user):
+                raise SecondFactorRequired()
+        return result
+
     def enforce_csrf(self, request):
         try:
             super().enforce_csrf(request)
@@ -52,3 +62,8 @@ class ApiSessionAuthentication(SessionAuthentication):
 class CsrfFailed(exceptions.PermissionDenied):
     default_detail = "คำขอนี้ไม่มีโทเค็น CSRF ที่ถูกต้อง กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"
     default_code = "CSRF_FAILED"
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_detail = "บัญชีนี้ต้องเข้าสู่ระบบด้วยการยืนยันตัวตนสองขั้นตอนก่อนใช้ API ผ่านเซสชัน"
+    default_code = "SECOND_FACTOR_REQUIRED"

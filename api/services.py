@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.lifecycle import locked_usernames
 from accounts.models import User
@@ -23,6 +24,8 @@ MAX_ACTIVE_TOKENS = 10
 # last_used_at is written at most this often per token, so a busy script does not turn every read into a write.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
+SECOND_FACTOR_FIRST = gettext_lazy("สร้างโทเค็นได้หลังเข้าสู่ระบบด้วยการยืนยันตัวตนสองขั้นตอนเท่านั้น "
+                                   "กรุณาลงทะเบียนแอปยืนยันตัวตนที่หน้าข้อมูลของฉันแล้วเข้าสู่ระบบใหม่")
 NAME_REQUIRED = "กรุณาตั้งชื่อโทเค็น เพื่อให้จำได้ว่าใช้กับระบบใด"
 EXPIRY_NOT_ALLOWED = "อายุโทเค็นต้องเป็น 30, 90, 180 หรือ 365 วัน"
 TOO_MANY_TOKENS = f"มีโทเค็นที่ใช้งานได้ครบ {MAX_ACTIVE_TOKENS} รายการแล้ว กรุณาเพิกถอนรายการที่ไม่ใช้ก่อน"
@@ -77,8 +80,15 @@ def active_tokens(user: User):
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, days: int, ip_address: str | None = None) -> IssuedToken:
-    """Create a token for `user`, valid for `days` days; return it with its plaintext (the only time it exists)."""
+def api_token_create(*, user: User, name: str, days: int, second_factor_verified: bool,
+                     ip_address: str | None = None) -> IssuedToken:
+    """Create a token for `user`, valid for `days` days; return it with its plaintext (the only time it exists).
+
+    Only from a session that passed the second factor: a token outlives the session and skips the login, so a stolen
+    password alone must not be able to mint one.
+    """
+    if not second_factor_verified:
+        raise PermissionDenied(SECOND_FACTOR_FIRST)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": NAME_REQUIRED})

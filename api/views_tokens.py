@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ def _list_page(request, form: TokenCreateForm, *, status: int = 200):
     return render(
         request,
         "api/token_list.html",
-        {"tokens": api_token_list(user=request.user), "form": form, "max_active": MAX_ACTIVE_TOKENS},
+        {"tokens": api_token_list(user=request.user), "form": form, "max_active": MAX_ACTIVE_TOKENS,
+         "second_factor_verified": request.user.is_verified()},
         status=status,
     )
 
@@ -42,8 +43,12 @@ class TokenCreateView(View):
                 user=request.user,
                 name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
+                second_factor_verified=request.user.is_verified(),
                 ip_address=client_ip(request),
             )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return _list_page(request, form, status=403)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
                 for error in errors:

@@ -56,5 +56,10 @@ EVENT_ACTIONS = {
     "accounts.leaver_report.refused": _("ปฏิเสธการพิจารณารายงานผู้พ้นจากหน้าที่ของตนเอง"),
     "accounts.registry.refused": _("ปฏิเสธการนำเข้าข้อมูลทะเบียนที่เกินอำนาจ"),
     "accounts.role_authority.changed": _("แก้ไขบทบาทและผู้มีอำนาจให้สิทธิ์"),
+    "accounts.second_factor.enrolled": _("ลงทะเบียนการยืนยันตัวตนสองขั้นตอน"),
+    "accounts.second_factor.backup_codes_renewed": _("ออกรหัสสำรองสำหรับยืนยันตัวตนใหม่"),
+    "accounts.second_factor.backup_code_used": _("เข้าสู่ระบบด้วยรหัสสำรอง"),
+    "accounts.second_factor.reset": _("รีเซ็ตการยืนยันตัวตนสองขั้นตอนของผู้อื่น"),
+    "accounts.second_factor.reset_refused": _("ปฏิเสธการรีเซ็ตการยืนยันตัวตนสองขั้นตอนของตนเอง"),
     "audit.round.refused": _("ปฏิเสธการบันทึกผลการตรวจสอบบัญชีของตนเอง"),
 }

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "events",
     "accounts",
     "audit",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.DeniedAccessMiddleware",
@@ -110,8 +114,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The second factor (django-otp's TOTP): required of every account holding a role marked requires_second_factor.
+# Three wrong codes lock the account as three wrong passwords do (accounts.second_factor), so the device's own
+# throttle, which would also refuse right codes for a while, is off.
+OTP_TOTP_ISSUER = "rightsadmin DOPA"
+OTP_TOTP_THROTTLE_FACTOR = 0
+SECOND_FACTOR_PENDING_SECONDS = 5 * 60  # between the right password and the code
+BACKUP_CODE_COUNT = 10
+# A one-time activation link or printed code, for an account that has no password yet, and a password reset link.
+ACTIVATION_VALID_HOURS = env.int("ACTIVATION_VALID_HOURS", default=72)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from accounts.login import LoginView
+from accounts.second_factor_views import LoginVerifyView
 from accounts.views import HomeView
 
 admin.site.site_header = "rightsadmin กรมการปกครอง"
@@ -14,6 +16,7 @@ admin.site.site_title = "rightsadmin"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", LoginView.as_view(), name="login"),
+    path("login/verify/", LoginVerifyView.as_view(), name="login-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
@@ -22,6 +25,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/me/tokens/", include("api.urls_tokens")),
+    # One login for everyone, with its second factor: the admin's own login page would skip it.
+    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
     path("admin/", admin.site.urls),
 ]
 

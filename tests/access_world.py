@@ -223,8 +223,8 @@ def world_build() -> World:
             account=user, filed_by=user, position=user.registered_position, level=Level.objects.get(code="K1"),
             unit=user.registered_unit, order_number="1/2569", order_date=start,
         )
-    tokens = {name: api_token_create(user=user, name="matrix", days=30).token for name, user in users.items()}
-    tokens["other"] = api_token_create(user=places["4701"].account, name="someone else's", days=30).token
+    tokens = {name: api_token_create(user=user, name="matrix", days=30, second_factor_verified=True).token for name, user in users.items()}
+    tokens["other"] = api_token_create(user=places["4701"].account, name="someone else's", days=30, second_factor_verified=True).token
 
     world = World(users=users, places=places, review_round=review_round, own_change_requests=own, tokens=tokens)
     world.secrets = {root: secrets_outside(root) for root in {"4701", "4702", "47", "49"}}

@@ -210,6 +210,8 @@ ROUTES: dict[str, Route] = {
     # The account holder's own pages
     "accounts:profile": Route(LOGGED_IN),
     "accounts:password-change": Route(LOGGED_IN),
+    "accounts:second-factor": Route(LOGGED_IN),
+    "login-verify": Route(LOGGED_IN, status=302, note="without a right password just before, back to the login page"),
     "accounts:change-request-mine": Route(LOGGED_IN),
     "accounts:change-request-create": Route(LOGGED_IN),
     "accounts:change-request-withdraw": Route(LOGGED_IN, args=own_change_request, post=lambda w, code: {}),
@@ -252,6 +254,9 @@ ROUTES: dict[str, Route] = {
     # Rights and locks
     "accounts:rights-sync": Route(REVIEWERS, args=at(lambda w, code: Target(query=f"unit={code}"))),
     "accounts:locked-accounts": Route(REVIEWERS),
+    "accounts:second-factor-reset": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).account.pk}),
+        post=lambda w, code: {"reason": "โทรศัพท์หาย ยืนยันตัวตนผู้ขอแล้ว"}),
     "accounts:account-unlock": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).account.pk}), post=lambda w, code: {}),
     # The registry import

@@ -121,7 +121,7 @@ def test_a_locked_accounts_tokens_stop_working(make_account, client, settings):
     from api.services import api_token_create
 
     holder = make_account("ISV_USER", username="locked.4701")
-    issued = api_token_create(user=holder, name="สคริปต์", days=30)
+    issued = api_token_create(user=holder, name="สคริปต์", days=30, second_factor_verified=True)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}")
     assert api.get("/api/v1/me/").status_code == 200
@@ -148,7 +148,7 @@ def test_a_lock_stops_tokens_only_from_the_address_it_was_locked_at(make_account
     from api.services import api_token_create
 
     holder = make_account("ISV_USER", username="locked.elsewhere.4701")
-    issued = api_token_create(user=holder, name="สคริปต์", days=30)
+    issued = api_token_create(user=holder, name="สคริปต์", days=30, second_factor_verified=True)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/login/", {"username": holder.username, "password": "wrong-guess"}, REMOTE_ADDR="203.0.113.9")
     api = APIClient()

@@ -28,7 +28,7 @@ def get_me(api_client, plaintext):
 @pytest.mark.django_db
 def test_create_returns_the_plaintext_once_and_stores_only_its_hash(make_account):
     account = make_account("ISV_USER")
-    issued = api_token_create(user=account, name="เครื่องออกใบเสร็จ", days=90)
+    issued = api_token_create(user=account, name="เครื่องออกใบเสร็จ", days=90, second_factor_verified=True)
     scheme, prefix, secret = issued.plaintext.split("_", 2)
     assert scheme == "ra" and prefix == issued.token.prefix and len(secret) >= 40
     stored = ApiToken.objects.get()
@@ -43,7 +43,7 @@ def test_create_returns_the_plaintext_once_and_stores_only_its_hash(make_account
 @pytest.mark.django_db
 def test_create_and_revoke_are_logged_without_the_secret(make_account):
     account = make_account("ISV_USER")
-    issued = api_token_create(user=account, name="สคริปต์รายงาน", days=30)
+    issued = api_token_create(user=account, name="สคริปต์รายงาน", days=30, second_factor_verified=True)
     api_token_revoke(token=issued.token, actor=account)
     created, revoked = Event.objects.filter(action__startswith="api.token.").order_by("seq")
     assert (created.action, revoked.action) == ("api.token.created", "api.token.revoked")
@@ -136,7 +136,7 @@ def test_no_credentials_is_401_not_authenticated(api_client):
 @pytest.mark.django_db
 def test_only_the_owner_can_revoke_and_only_once(make_account):
     owner, other = make_account("ISV_USER"), make_account("ISV_USER")
-    token = api_token_create(user=owner, name="ก", days=30).token
+    token = api_token_create(user=owner, name="ก", days=30, second_factor_verified=True).token
     with pytest.raises(PermissionDenied):
         api_token_revoke(token=token, actor=other)
     api_token_revoke(token=token, actor=owner)
@@ -150,19 +150,19 @@ def test_only_the_owner_can_revoke_and_only_once(make_account):
 @pytest.mark.parametrize("name, days", [("", 30), ("   ", 30), ("ก", 7), ("ก", 3650)])
 def test_create_checks_name_and_expiry(make_account, name, days):
     with pytest.raises(ValidationError):
-        api_token_create(user=make_account("ISV_USER"), name=name, days=days)
+        api_token_create(user=make_account("ISV_USER"), name=name, days=days, second_factor_verified=True)
     assert not ApiToken.objects.exists()
 
 
 @pytest.mark.django_db
 def test_active_tokens_are_limited_and_a_revoked_one_frees_a_place(make_account):
     account = make_account("ISV_USER")
-    tokens = [api_token_create(user=account, name=f"t{n}", days=30).token for n in range(MAX_ACTIVE_TOKENS)]
+    tokens = [api_token_create(user=account, name=f"t{n}", days=30, second_factor_verified=True).token for n in range(MAX_ACTIVE_TOKENS)]
     with pytest.raises(ValidationError) as refused:
-        api_token_create(user=account, name="one too many", days=30)
+        api_token_create(user=account, name="one too many", days=30, second_factor_verified=True)
     assert refused.value.messages == [TOO_MANY_TOKENS]
     api_token_revoke(token=tokens[0], actor=account)
-    api_token_create(user=account, name="replacement", days=30)
+    api_token_create(user=account, name="replacement", days=30, second_factor_verified=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def test_token_page_shows_last_use(client, make_account, issue_token, api_client
 @pytest.mark.django_db
 def test_token_pages_refuse_someone_elses_token_and_get(client, make_account):
     owner, other = make_account("ISV_USER"), make_account("ISV_USER")
-    token = api_token_create(user=owner, name="ของเจ้าของ", days=30).token
+    token = api_token_create(user=owner, name="ของเจ้าของ", days=30, second_factor_verified=True).token
     client.force_login(other)
     assert client.post(reverse("api_tokens:revoke", args=[token.pk])).status_code == 404
     assert "ของเจ้าของ" not in client.get(reverse("api_tokens:list")).content.decode()

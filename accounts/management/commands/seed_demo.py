@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, PERSONAS, demo_world_build
+from accounts.demo import DEMO_PASSWORD, PERSONAS, demo_second_factors_build, demo_totp_secret, demo_world_build
 
 
 class Command(BaseCommand):
@@ -15,3 +16,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.username:<16} {persona.description}")
+        if settings.DEBUG:
+            demo_second_factors_build()
+            self.stdout.write(
+                f"Reviewers and admins also need the demo second factor: add the secret {demo_totp_secret()} to an "
+                "authenticator app (TOTP, 6 digits, 30 s), or read the current code with `python manage.py demo_code`."
+            )
+        else:
+            self.stdout.write("DEBUG is off: no demo second factor; reviewers enrol their own at the first login.")

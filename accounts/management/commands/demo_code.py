@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import demo_totp_code
+
+
+class Command(BaseCommand):
+    help = "Print the current code of the demo second factor (DEBUG only), for a newcomer without an authenticator app."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo second factor exists only with DEBUG on.")
+        code, _step = demo_totp_code()
+        self.stdout.write(code)
