@@ -26,6 +26,7 @@ from accounts.flags import flag_label
 from accounts.models import Official, Unit
 from accounts.national_id import format_national_id
 from accounts.rights import AccountRights, Scope, cached_account_rights
+from accounts.second_factor import has_second_factor
 from accounts.signals import client_ip
 from accounts.thai import be_iso
 from audit.engine import audit_account
@@ -248,6 +249,8 @@ class AccountDetailView(ReviewMixin, TemplateView):
             rights=rights,
             flags=audit.flags,
             form=form,
+            second_factor_enrolled=has_second_factor(account),
+            own_account=account.pk == self.request.user.pk,
             as_of=as_of,
             unit=unit,
             breadcrumbs=self.breadcrumbs(unit),

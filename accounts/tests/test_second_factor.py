@@ -214,3 +214,20 @@ def test_own_national_id_and_birth_date_are_refused(make_account):
         with pytest.raises(Exception, match="วันเกิด"):
             validator.validate(f"born{birth:%d%m}{birth.year + 543}", account)
     validator.validate("ม้าลายกินหญ้า-horse-7391", account)  # a real passphrase passes
+
+
+@pytest.mark.django_db
+def test_account_page_offers_the_reset_to_other_reviewers_only(make_account):
+    holder = reviewer(make_account, unit_code="4701")
+    enrolled(holder)
+    colleague = make_account("DISTRICT_REVIEWER", unit_code="4701")
+    reset_url = reverse("accounts:second-factor-reset", kwargs={"pk": holder.pk})
+    page = reverse("audit:account-detail", kwargs={"pk": holder.pk})
+
+    near = Client()
+    near.force_login(colleague)
+    assert reset_url in near.get(page).content.decode()
+    own = Client()
+    own.force_login(holder)
+    body = own.get(page).content.decode()
+    assert "ลงทะเบียนแอปยืนยันตัวตนแล้ว" in body and reset_url not in body
