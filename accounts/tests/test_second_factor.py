@@ -231,3 +231,20 @@ def test_account_page_offers_the_reset_to_other_reviewers_only(make_account):
     own.force_login(holder)
     body = own.get(page).content.decode()
     assert "ลงทะเบียนแอปยืนยันตัวตนแล้ว" in body and reset_url not in body
+
+
+@pytest.mark.django_db
+def test_the_holder_is_emailed_about_a_reset(make_account, mailoutbox, django_capture_on_commit_callbacks):
+    holder = reviewer(make_account, unit_code="4701")
+    holder.email = "holder@dopa.go.th"
+    holder.save()
+    enrolled(holder)
+    colleague = make_account("DISTRICT_REVIEWER", unit_code="4701")
+    client = Client()
+    client.force_login(colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:second-factor-reset", kwargs={"pk": holder.pk}), {"reason": "โทรศัพท์หาย"})
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["holder@dopa.go.th"]
+    assert "โทรศัพท์หาย" in mail.body and colleague.username in mail.body and holder.username in mail.body
