@@ -662,3 +662,36 @@ class BackupCodeDevice(Device):
     def codes_left(self) -> int:
         return len(self.code_hashes)
 
+
+
+class ActivationCode(models.Model):
+    """A one-time way in for an account that has no password yet: no password is ever handed out.
+
+    A link goes by email; a printed code is handed to the holder by their office, for offices without email. Only the
+    SHA-256 of the secret is kept: the secret is long and random, so a slow hash would buy nothing.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("ลิงก์ทางอีเมล")
+        PRINTED = "printed", _("รหัสพิมพ์มอบให้")
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="activation_codes")
+    channel = models.CharField(_("ช่องทาง"), max_length=16, choices=Channel)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("ออกเมื่อ"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("หมดอายุเมื่อ"))
+    used_at = models.DateTimeField(_("ใช้เมื่อ"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("ถูกแทนที่เมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("รหัสเปิดใช้งานบัญชี")
+        verbose_name_plural = _("รหัสเปิดใช้งานบัญชี")
+        indexes = [models.Index(fields=["account", "-issued_at"], name="activation_code_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.channel} {self.issued_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash_of(secret: str) -> str:
+        return hashlib.sha256("".join(ch for ch in secret.lower() if ch.isalnum()).encode()).hexdigest()

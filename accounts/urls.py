@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import import_views, second_factor_views, views
+from accounts import activation_views, import_views, second_factor_views, views
 from accounts import lifecycle_views as lv
 
 app_name = "accounts"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("me/second-factor/", second_factor_views.SecondFactorView.as_view(), name="second-factor"),
+    path("<int:pk>/activation/", activation_views.ActivationIssueView.as_view(), name="activation-issue"),
     path("<int:pk>/second-factor/reset/", second_factor_views.SecondFactorResetView.as_view(),
          name="second-factor-reset"),
     # The account lifecycle (accounts/lifecycle_views.py)

@@ -251,6 +251,7 @@ class AccountDetailView(ReviewMixin, TemplateView):
             form=form,
             second_factor_enrolled=has_second_factor(account),
             own_account=account.pk == self.request.user.pk,
+            needs_activation=account.is_active and not account.has_usable_password(),
             as_of=as_of,
             unit=unit,
             breadcrumbs=self.breadcrumbs(unit),

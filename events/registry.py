@@ -61,5 +61,8 @@ EVENT_ACTIONS = {
     "accounts.second_factor.backup_code_used": _("เข้าสู่ระบบด้วยรหัสสำรอง"),
     "accounts.second_factor.reset": _("รีเซ็ตการยืนยันตัวตนสองขั้นตอนของผู้อื่น"),
     "accounts.second_factor.reset_refused": _("ปฏิเสธการรีเซ็ตการยืนยันตัวตนสองขั้นตอนของตนเอง"),
+    "accounts.activation.issued": _("ออกลิงก์หรือรหัสเปิดใช้งานบัญชี"),
+    "accounts.activation.used": _("เปิดใช้งานบัญชีและตั้งรหัสผ่านครั้งแรก"),
+    "accounts.activation.refused": _("ปฏิเสธการออกรหัสเปิดใช้งานบัญชีของตนเอง"),
     "audit.round.refused": _("ปฏิเสธการบันทึกผลการตรวจสอบบัญชีของตนเอง"),
 }

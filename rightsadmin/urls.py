@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from accounts.activation_views import ActivateView
 from accounts.login import LoginView
 from accounts.second_factor_views import LoginVerifyView
 from accounts.views import HomeView
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("login/verify/", LoginVerifyView.as_view(), name="login-verify"),
+    path("activate/", ActivateView.as_view(), name="activate"),
+    path("activate/<str:secret>/", ActivateView.as_view(), name="activate-link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),

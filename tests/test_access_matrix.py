@@ -211,6 +211,9 @@ ROUTES: dict[str, Route] = {
     "accounts:profile": Route(LOGGED_IN),
     "accounts:password-change": Route(LOGGED_IN),
     "accounts:second-factor": Route(LOGGED_IN),
+    "activate": Route(LOGGED_IN, anonymous=200, anonymous_to_login=False, note="the holder's own first password"),
+    "activate-link": Route(LOGGED_IN, args=lambda call, inside: Target({"secret": "0" * 48}) if inside else None,
+                           status=410, anonymous=410, anonymous_to_login=False, note="an unknown link is gone"),
     "login-verify": Route(LOGGED_IN, status=302, note="without a right password just before, back to the login page"),
     "accounts:change-request-mine": Route(LOGGED_IN),
     "accounts:change-request-create": Route(LOGGED_IN),
@@ -254,6 +257,10 @@ ROUTES: dict[str, Route] = {
     # Rights and locks
     "accounts:rights-sync": Route(REVIEWERS, args=at(lambda w, code: Target(query=f"unit={code}"))),
     "accounts:locked-accounts": Route(REVIEWERS),
+    "accounts:activation-issue": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).account.pk}),
+        post=lambda w, code: {"channel": "printed"}, success=frozenset({200}),
+        note="the printed code is rendered once, not redirected to"),
     "accounts:second-factor-reset": Route(
         REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).account.pk}),
         post=lambda w, code: {"reason": "โทรศัพท์หาย ยืนยันตัวตนผู้ขอแล้ว"}),
