@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.second_factor import has_second_factor, second_factor_required
 
 # Pages an account held here may still open.
-OPEN_VIEWS = {"activate", "activate-link", "logout", "set_language", "login", "login-verify", "accounts:second-factor", "accounts:password-change"}
+OPEN_VIEWS = {"activate", "activate-link", "password_reset", "password_reset_done", "password_reset_confirm",
+              "password_reset_complete", "logout", "set_language", "login", "login-verify", "accounts:second-factor", "accounts:password-change"}
 
 
 class SecondFactorMiddleware:

@@ -64,5 +64,7 @@ EVENT_ACTIONS = {
     "accounts.activation.issued": _("ออกลิงก์หรือรหัสเปิดใช้งานบัญชี"),
     "accounts.activation.used": _("เปิดใช้งานบัญชีและตั้งรหัสผ่านครั้งแรก"),
     "accounts.activation.refused": _("ปฏิเสธการออกรหัสเปิดใช้งานบัญชีของตนเอง"),
+    "accounts.password.reset_requested": _("ขอรีเซ็ตรหัสผ่านทางอีเมล"),
+    "accounts.password.reset": _("ตั้งรหัสผ่านใหม่จากลิงก์รีเซ็ตรหัสผ่าน"),
     "audit.round.refused": _("ปฏิเสธการบันทึกผลการตรวจสอบบัญชีของตนเอง"),
 }

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from accounts.activation_views import ActivateView
 from accounts.login import LoginView
+from accounts.password_reset_views import PasswordResetConfirmView, PasswordResetView
 from accounts.second_factor_views import LoginVerifyView
 from accounts.views import HomeView
 
@@ -18,6 +19,10 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("login/verify/", LoginVerifyView.as_view(), name="login-verify"),
+    path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("activate/", ActivateView.as_view(), name="activate"),
     path("activate/<str:secret>/", ActivateView.as_view(), name="activate-link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

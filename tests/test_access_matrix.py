@@ -211,6 +211,12 @@ ROUTES: dict[str, Route] = {
     "accounts:profile": Route(LOGGED_IN),
     "accounts:password-change": Route(LOGGED_IN),
     "accounts:second-factor": Route(LOGGED_IN),
+    "password_reset": Route(LOGGED_IN, anonymous=200, anonymous_to_login=False, note="asked from the login page"),
+    "password_reset_done": Route(LOGGED_IN, anonymous=200, anonymous_to_login=False),
+    "password_reset_confirm": Route(
+        LOGGED_IN, args=lambda call, inside: Target({"uidb64": "MQ", "token": "set-password"}) if inside else None,
+        anonymous=200, anonymous_to_login=False, note="an unknown link shows that it no longer works"),
+    "password_reset_complete": Route(LOGGED_IN, anonymous=200, anonymous_to_login=False),
     "activate": Route(LOGGED_IN, anonymous=200, anonymous_to_login=False, note="the holder's own first password"),
     "activate-link": Route(LOGGED_IN, args=lambda call, inside: Target({"secret": "0" * 48}) if inside else None,
                            status=410, anonymous=410, anonymous_to_login=False, note="an unknown link is gone"),
