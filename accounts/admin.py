@@ -1,4 +1,5 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -121,8 +122,27 @@ class OfficialAdmin(AuditedChangesMixin, NoDeleteMixin, admin.ModelAdmin):
     readonly_fields = ["retirement_date", "created_at", "updated_at"]
 
 
+class AccountAddForm(forms.ModelForm):
+    """A new account made by the centre has no password: its holder activates it with a one-time code or link that a
+    reviewer of the unit issues from the account's page (accounts.activation), so no password is ever handed out."""
+
+    class Meta:
+        model = User
+        fields = ["username", "official", "first_name", "last_name", "email", "registered_position",
+                  "registered_level", "registered_unit"]
+
+    def save(self, commit=True):
+        account = super().save(commit=False)
+        account.set_unusable_password()
+        if commit:
+            account.save()
+        return account
+
+
 @admin.register(User)
 class UserAdmin(AuditedChangesMixin, NoDeleteMixin, DjangoUserAdmin):
+    add_form = AccountAddForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": AccountAddForm.Meta.fields}),)
     list_display = ["username", "official_id", "registered_unit", "registered_position", "registered_level", "is_active", "last_login"]
     list_filter = ["is_active", "is_superuser"]
     search_fields = ["username", "official__national_id", "first_name", "last_name"]

@@ -130,3 +130,19 @@ def test_django_password_rules_read_in_thai(make_account, reviewer_client):
     short = Client().post(reverse("activate"), {"username": account.username, "code": code,
                                                 "new_password1": "ก1x", "new_password2": "ก1x"})
     assert "รหัสผ่านสั้นเกินไป ต้องมีอย่างน้อย 10 ตัวอักษร" in str(short.context["form"].errors), short.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_an_account_the_centre_adds_in_the_admin_has_no_password(make_account):
+    from accounts.models import Unit, User
+
+    admin_client = Client()
+    admin_client.force_login(User.objects.create_superuser("root.admin", "root@dopa.go.th", "x-root-2569"))
+    unit = Unit.objects.get(code="4701")
+    response = admin_client.post(reverse("admin:accounts_user_add"), {
+        "username": "new.4701", "email": "new@dopa.go.th", "registered_unit": unit.pk,
+        "_save": "บันทึก",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    account = User.objects.get(username="new.4701")
+    assert not account.has_usable_password()
