@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.ReceiptPdfView.as_view(), name="receipt-pdf"),
     path("<int:pk>/void/", views.ReceiptVoidView.as_view(), name="receipt-void"),
     path("daily-summary/", views.DailySummaryView.as_view(), name="daily-summary"),
+    path("daily-summary/export/<str:fmt>/", views.DailySummaryView.as_view(), name="daily-summary-export"),
     path("payin-slips/", views.PayInSlipListView.as_view(), name="payin-list"),
     path("payin-slips/new/", views.PayInSlipCreateView.as_view(), name="payin-create"),
     path("payin-slips/<int:pk>/", views.PayInSlipDetailView.as_view(), name="payin-detail"),

@@ -185,9 +185,11 @@ class ReceiptVoidView(View):
 
 
 class DailySummaryView(View):
-    """รายงานสรุปการรับเงินประจำวัน: on screen, as XLSX (?format=xlsx) and as PDF (?format=pdf)."""
+    """รายงานสรุปการรับเงินประจำวัน: on screen, and as XLSX or PDF at export/<fmt>/ (the URLs of every export)."""
 
-    def get(self, request):
+    def get(self, request, fmt: str = ""):
+        if fmt and fmt not in ("xlsx", "pdf"):
+            raise Http404
         _viewer_scope_or_403(request)
         units = selectors.units_with_receipts(viewer=request.user).order_by("path")
         form = DailySummaryForm(request.GET or None, units=units)
@@ -199,8 +201,7 @@ class DailySummaryView(View):
             raise Http404
         day = data.get("day") or today()
         summary = selectors.receipt_daily_summary(viewer=request.user, unit=unit, day=day)
-        fmt = request.GET.get("format", "")
-        if fmt in ("xlsx", "pdf"):
+        if fmt:
             event_record(action="receipts.report.exported", actor=request.user, target=unit, unit=unit,
                          ip_address=client_ip(request), data={"report": "daily_summary", "day": day, "format": fmt})
         filename = f"daily-summary-{unit.code}-{be_iso(day)}"

@@ -319,6 +319,7 @@ ROUTES: dict[str, Route] = {
         post=lambda w, code: {"reason": "ชื่อผู้ชำระผิด"}, refused=REFUSED | {302},
         note="a reviewer who sees the receipt is refused by the service, which logs it and says why on the page"),
     "receipts:daily-summary": Route(RECEIPT_VIEWERS),
+    "receipts:daily-summary-export": Route(RECEIPT_VIEWERS, args=fixed(lambda w: {"fmt": "xlsx"})),
     "receipts:payin-list": Route(RECEIPT_VIEWERS),
     "receipts:payin-create": Route(ISSUER),
     "receipts:payin-detail": Route(RECEIPT_VIEWERS, args=at(lambda w, code: {"pk": w.place(code).payin_slip.pk})),

@@ -253,7 +253,7 @@ def test_daily_summary_screen_xlsx_and_pdf(client, world, issue):
     html = get(client, world["reviewer_47"], "daily-summary", unit="4701", day="2569-11-02").content.decode()
     assert "รายงานสรุปการรับเงินประจำวัน" in html and "12,621.00" in html
     assert "หนึ่งหมื่นสองพันหกร้อยยี่สิบเอ็ดบาทถ้วน" in html
-    xlsx = get(client, world["reviewer_47"], "daily-summary", unit="4701", day="2569-11-02", format="xlsx")
+    xlsx = get(client, world["reviewer_47"], "daily-summary-export", "xlsx", unit="4701", day="2569-11-02")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert xlsx["Content-Disposition"] == 'attachment; filename="daily-summary-4701-2569-11-02.xlsx"'
     rows = xlsx_table(xlsx.content)
@@ -264,7 +264,7 @@ def test_daily_summary_screen_xlsx_and_pdf(client, world, issue):
     assert rows[1][1] == datetime.datetime(2026, 11, 2)  # a real date, shown in BE by its number format
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.title == "สรุปการรับเงิน" and sheet["A1"].value == "รายงานสรุปการรับเงินประจำวัน"
-    pdf = get(client, world["reviewer_47"], "daily-summary", unit="4701", day="2569-11-02", format="pdf")
+    pdf = get(client, world["reviewer_47"], "daily-summary-export", "pdf", unit="4701", day="2569-11-02")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert Event.objects.filter(action="receipts.report.exported").count() == 2
     # Another province's unit is not in the choices: the form refuses it, naming the code.
@@ -277,12 +277,12 @@ def test_a_province_reviewer_s_daily_summary_is_the_whole_province_and_downloads
     page = get(client, world["reviewer_47"], "daily-summary", day="2569-11-02")
     html = page.content.decode()
     assert page.status_code == 200 and '<option value="47" selected>' in html
-    assert "?unit=47&amp;day=2569-11-02&amp;format=xlsx" in html
+    assert "/receipts/daily-summary/export/xlsx/?unit=47&amp;day=2569-11-02" in html
     for fmt in ("xlsx", "pdf"):
-        download = get(client, world["reviewer_47"], "daily-summary", unit="47", day="2569-11-02", format=fmt)
+        download = get(client, world["reviewer_47"], "daily-summary-export", fmt, unit="47", day="2569-11-02")
         assert download.status_code == 200, fmt
     rows = xlsx_table(
-        get(client, world["reviewer_47"], "daily-summary", unit="47", day="2569-11-02", format="xlsx").content
+        get(client, world["reviewer_47"], "daily-summary-export", "xlsx", unit="47", day="2569-11-02").content
     )
     assert rows[-1][4:] == [2, 0, 12600]  # 4701's fee and auction; Mukdahan's receipt is not the province's
 
