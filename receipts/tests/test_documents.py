@@ -116,6 +116,6 @@ def test_the_receipt_is_thai_in_the_english_interface(client, make_account, issu
     receipt = issue(clerk)
     client.force_login(clerk)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert client.get(f"/receipts/{receipt.pk}/pdf/").status_code == 200
+    assert client.get(f"/receipts/{receipt.pk}/receipt.pdf").status_code == 200
     assert "ต้นฉบับ" in printed["html"] and "สำเนา" in printed["html"]
     assert "Original" not in printed["html"] and "Copy" not in printed["html"]

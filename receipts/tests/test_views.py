@@ -315,7 +315,7 @@ def test_payin_slip_screens_and_paying_a_slip(client, world, fee_type):
     slip_url = response.url
     html = client.get(slip_url).content.decode()
     assert "47012570000001" in html and "data:image/svg+xml" in html
-    pdf = client.get(slip_url + "pdf/")
+    pdf = client.get(slip_url + "slip.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert get(client, world["reviewer_49"], "payin-detail", int(slip_url.rstrip("/").split("/")[-1])).status_code == 404
     client.force_login(world["clerk"])
