@@ -10,17 +10,16 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import activation
+from accounts.lifecycle_views import MenuRequiredMixin
 from accounts.models import ActivationCode, User
-from accounts.rights import cached_account_rights
 from accounts.signals import client_ip
 
 ISSUE_MENU = "menu_review_accounts"
@@ -104,25 +103,21 @@ class ActivateView(View):
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 
-class ActivationIssueView(View):
+class ActivationIssueView(MenuRequiredMixin, View):
     """A reviewer issues a one-time activation to an account of their scope: printed here, or emailed."""
 
     http_method_names = ["post"]
+    menu = ISSUE_MENU
 
     def post(self, request, pk: int):
-        scope = cached_account_rights(request.user).scope_for(ISSUE_MENU)
-        if not scope:
-            raise PermissionDenied
-        account = get_object_or_404(User.objects.select_related("registered_unit"), pk=pk)
-        if not scope.contains(account.registered_unit):
-            raise Http404
+        account = self.account_in_scope(pk)
         channel = request.POST.get("channel", "")
         if channel not in ActivationCode.Channel.values:
             messages.error(request, _("กรุณาเลือกช่องทางการส่งรหัสเปิดใช้งาน"))
             return redirect("audit:account-detail", pk=account.pk)
         try:
             issued = activation.activation_issue(
-                account=account, actor=request.user, scope=scope, channel=channel,
+                account=account, actor=request.user, scope=self.scope, channel=channel,
                 base_url=request.build_absolute_uri("/").rstrip("/"), ip_address=client_ip(request),
             )
         except ValidationError as exc:

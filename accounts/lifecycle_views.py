@@ -78,6 +78,13 @@ class MenuRequiredMixin:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def account_in_scope(self, pk: int) -> User:
+        """The account `pk` when its unit is in the viewer's scope; 404 otherwise, as if it did not exist."""
+        account = get_object_or_404(User.objects.select_related("registered_unit"), pk=pk)
+        if not self.scope.contains(account.registered_unit):
+            raise Http404
+        return account
+
     def accounts_in_scope(self) -> QuerySet[User]:
         return self.scope.filter(User.objects.all(), "registered_unit")
 

@@ -11,7 +11,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import second_factor
+from accounts.lifecycle_views import MenuRequiredMixin
 from accounts.login import failures_at
-from accounts.models import User
-from accounts.rights import cached_account_rights
 from accounts.signals import client_ip
 
 RESET_MENU = "menu_review_accounts"
@@ -162,24 +161,20 @@ def _key_groups(device) -> str:
     return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
 
 
-class SecondFactorResetView(View):
+class SecondFactorResetView(MenuRequiredMixin, View):
     """A reviewer of the holder's unit or above removes the holder's second factor (a lost phone)."""
 
     http_method_names = ["post"]
+    menu = RESET_MENU
 
     def post(self, request, pk: int):
-        scope = cached_account_rights(request.user).scope_for(RESET_MENU)
-        if not scope:
-            raise PermissionDenied
-        account = get_object_or_404(User.objects.select_related("registered_unit"), pk=pk)
-        if not scope.contains(account.registered_unit):
-            raise Http404
+        account = self.account_in_scope(pk)
         form = ResetForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("กรุณาระบุเหตุผลของการรีเซ็ตการยืนยันตัวตนสองขั้นตอน"))
             return redirect("audit:account-detail", pk=account.pk)
         removed = second_factor.second_factor_reset(
-            account=account, actor=request.user, scope=scope, reason=form.cleaned_data["reason"],
+            account=account, actor=request.user, scope=self.scope, reason=form.cleaned_data["reason"],
             ip_address=client_ip(request),
         )
         if removed:

@@ -27,21 +27,20 @@ def test_reviewer_prints_a_code_and_the_holder_activates(journey: Journey):
     assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", code)
     journey.logout()
 
-    journey.goto("/activate/")
-    journey.check("activate")
-    for label, value in (("ชื่อผู้ใช้งาน", account.username), ("รหัสเปิดใช้งาน", code),
-                         ("รหัสผ่านใหม่", "ม้าลาย-กินหญ้า-7391"), ("ยืนยันรหัสผ่านใหม่", "ม้าลาย-กินหญ้า-7391")):
-        main.get_by_label(label, exact=True).fill(value)
-    main.get_by_role("button", name="ตั้งรหัสผ่านและเข้าสู่ระบบ").click()
+    def activate(password: str) -> None:
+        journey.goto("/activate/")
+        for label, value in (("ชื่อผู้ใช้งาน", account.username), ("รหัสเปิดใช้งาน", code),
+                             ("รหัสผ่านใหม่", password), ("ยืนยันรหัสผ่านใหม่", password)):
+            main.get_by_label(label, exact=True).fill(value)
+        journey.check(f"activate-{password[-1]}")
+        main.get_by_role("button", name="ตั้งรหัสผ่านและเข้าสู่ระบบ").click()
+
+    activate("ม้าลาย-กินหญ้า-7391")
     journey.check("activated")
     assert "ตั้งรหัสผ่านเรียบร้อยแล้ว" in main.inner_text()
     journey.logout()
 
-    journey.goto("/activate/")
-    for label, value in (("ชื่อผู้ใช้งาน", account.username), ("รหัสเปิดใช้งาน", code),
-                         ("รหัสผ่านใหม่", "ม้าลาย-กินหญ้า-7392"), ("ยืนยันรหัสผ่านใหม่", "ม้าลาย-กินหญ้า-7392")):
-        main.get_by_label(label, exact=True).fill(value)
-    main.get_by_role("button", name="ตั้งรหัสผ่านและเข้าสู่ระบบ").click()
+    activate("ม้าลาย-กินหญ้า-7392")  # the same code again
     journey.check("code-used")
     assert "รหัสเปิดใช้งานไม่ถูกต้อง" in main.inner_text()
     journey.finish()
