@@ -173,3 +173,21 @@ LEAVER_QUEUE_SORT = SortableColumns(columns=(
     SortColumn("reason", fields=("reason", "left_on")),
     SortColumn("reported", fields=("created_at",)),
 ), default="reported")
+
+
+def signer_of(user) -> dict:
+    """The signer's name and position as the HR record has them for the signature block of a
+    printed report (the viewer's own account is not loaded with it)."""
+    official = (
+        Official.objects.filter(national_id=user.official_id).select_related("position", "level", "unit").first()
+        if user.official_id else None
+    )
+    if official is None:
+        return {"reviewer_name": user.get_full_name() or user.username, "reviewer_position": ""}
+    position = " ".join(part for part in (
+        official.position.name_th if official.position else "",
+        official.level.name_th if official.level else "",
+    ) if part)
+    if official.unit is not None:
+        position = f"{position} {official.unit.display_name}".strip()
+    return {"reviewer_name": official.full_name, "reviewer_position": position}

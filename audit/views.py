@@ -23,10 +23,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.flags import flag_label
-from accounts.models import Official, Unit
+from accounts.models import Unit
 from accounts.national_id import format_national_id
 from accounts.rights import AccountRights, Scope, cached_account_rights
 from accounts.second_factor import has_second_factor
+from accounts.selectors import signer_of
 from accounts.signals import client_ip
 from accounts.thai import be_iso
 from audit.engine import audit_account
@@ -321,7 +322,7 @@ def _signed_form(request, template_name: str, context: dict, *, filename: str, b
     made. Without the PDF libraries: back to the report's page, saying why."""
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            pdf = render_thai_pdf(template_name, {**context, "printed_at": timezone.localtime(), **_signer(request.user)})
+            pdf = render_thai_pdf(template_name, {**context, "printed_at": timezone.localtime(), **signer_of(request.user)})
         except PdfUnavailable as exc:
             messages.error(request, str(exc))
             return redirect(back_url)
@@ -337,21 +338,6 @@ def render_thai_pdf(template_name: str, context: dict) -> bytes:
     return render_pdf("audit/_pdf_document.html", {"document": mark_safe(html)})
 
 
-def _signer(user) -> dict:
-    """The signer's name and position as the HR record has them (the viewer's own account is not loaded with it)."""
-    official = (
-        Official.objects.filter(national_id=user.official_id).select_related("position", "level", "unit").first()
-        if user.official_id else None
-    )
-    if official is None:
-        return {"reviewer_name": user.get_full_name() or user.username, "reviewer_position": ""}
-    position = " ".join(part for part in (
-        official.position.name_th if official.position else "",
-        official.level.name_th if official.level else "",
-    ) if part)
-    if official.unit is not None:
-        position = f"{position} {official.unit.display_name}".strip()
-    return {"reviewer_name": official.full_name, "reviewer_position": position}
 
 
 class _NationalMixin(ReviewMixin):

@@ -36,5 +36,6 @@ def payin_slip_pdf(slip: PayInSlip, *, biller_name: str = "") -> bytes:
     return render_pdf("receipts/pdf/payin_slip.html", {**payin_slip_context(slip), "biller_name": biller_name})
 
 
-def daily_summary_pdf(summary) -> bytes:
-    return render_pdf("receipts/pdf/daily_summary.html", {"summary": summary})
+def daily_summary_pdf(summary, *, signer: dict) -> bytes:
+    """The summary with its certification, signed by who prints it (`accounts.selectors.signer_of`)."""
+    return render_pdf("receipts/pdf/daily_summary.html", {"summary": summary, **signer})

@@ -210,10 +210,11 @@ class DailySummaryView(View):
                 _("รายงานสรุปการรับเงินประจำวัน"), sheet=_("สรุปการรับเงิน"), office=unit.display_name, as_of=day,
                 exported_by=exporter_name(request.user)))
         if fmt == "pdf":
+            from accounts.selectors import signer_of
             from receipts.documents import daily_summary_pdf
 
             try:
-                return _pdf_response(daily_summary_pdf(summary), filename)
+                return _pdf_response(daily_summary_pdf(summary, signer=signer_of(request.user)), filename)
             except PdfUnavailable as exc:
                 return _pdf_unavailable(request, exc)
         if not form.is_bound or not data.get("unit"):  # the select shows the office the page shows

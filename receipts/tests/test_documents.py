@@ -4,6 +4,7 @@ import datetime
 import subprocess
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -92,9 +93,16 @@ def test_daily_summary_pdf(clock, issue, make_account):
     account = make_account("ISV_FEE_RECEIPT")
     issue(account, items=[ItemInput("ค่าธรรมเนียม", Decimal("1"), Decimal("21.00"))])
     summary = receipt_daily_summary(viewer=account, unit=Unit.objects.get(code="4701"), day=datetime.date(2026, 11, 2))
-    text = pdf_text(daily_summary_pdf(summary))
-    for expected in ["รายงานสรุปการรับเงินประจำวัน", "2 พฤศจิกายน 2569", "ยี่สิบเอ็ดบาทถ้วน", "4701/2570/000001"]:
+    from accounts.selectors import signer_of
+
+    pdf = daily_summary_pdf(summary, signer=signer_of(account))
+    text = pdf_text(pdf)
+    for expected in ["รายงานสรุปการรับเงินประจำวัน", "2 พฤศจิกายน 2569", "ยี่สิบเอ็ดบาทถ้วน", "4701/2570/000001",
+                     "ขอรับรองว่ารายงานสรุปการรับเงินประจำวันที่", "ผู้จัดทำรายงาน", "หัวหน้าหน่วยงาน",
+                     account.official.full_name]:
         assert thai(expected) in text, expected
+    Path("test-artifacts").mkdir(exist_ok=True)
+    Path("test-artifacts/daily-summary.pdf").write_bytes(pdf)  # looked at as an image (pdftoppm)
 
 
 @pytest.mark.django_db
