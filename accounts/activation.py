@@ -22,14 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts import rules
 from accounts.models import ActivationCode, User
 from accounts.rights import Scope
-from accounts.services import refusals_logged
+from accounts.services import OUT_OF_SCOPE, _account_of, refusals_logged
 from accounts.thai import format_be_date
 from events.services import event_record
 
 PRINTED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper and typed
 PRINTED_LENGTH = 16  # 80 bits
 
-OUT_OF_SCOPE = _("บัญชีนี้อยู่นอกขอบเขตหน่วยงานของท่าน")
 SELF_ISSUE = _("ท่านออกรหัสเปิดใช้งานให้บัญชีของตนเองไม่ได้")
 ALREADY_ACTIVE = _("บัญชีนี้ตั้งรหัสผ่านแล้ว หากลืมรหัสผ่านให้ใช้การรีเซ็ตรหัสผ่านทางอีเมล")
 INACTIVE = _("บัญชีนี้ถูกระงับการใช้งาน")
@@ -45,10 +44,6 @@ class IssuedActivation:
     @property
     def printed(self) -> str:
         return "-".join(self.secret[i:i + 4] for i in range(0, len(self.secret), 4))
-
-
-def _account_of(kwargs: dict):
-    return kwargs["account"]
 
 
 @refusals_logged("accounts.activation.refused", target=_account_of)

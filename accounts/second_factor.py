@@ -24,8 +24,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import rules
 from accounts.models import BackupCodeDevice, User
 from accounts.rights import Scope, cached_account_rights
-from accounts.services import refusals_logged
+from accounts.services import OUT_OF_SCOPE, _account_of, refusals_logged
 from accounts.signals import client_ip
+from accounts.thai import thai_digits_to_arabic
 from events.services import event_record
 
 PENDING_KEY = "second_factor_pending"
@@ -34,7 +35,6 @@ APP_DEVICE_NAME = "app"
 BACKUP_DEVICE_NAME = "backup"
 
 SELF_RESET = _("ท่านรีเซ็ตการยืนยันตัวตนสองขั้นตอนของตนเองไม่ได้ ต้องให้ผู้ตรวจสอบสิทธิ์ของหน่วยงานของท่านขึ้นไปดำเนินการ")
-OUT_OF_SCOPE = _("บัญชีนี้อยู่นอกขอบเขตหน่วยงานของท่าน")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -124,17 +124,20 @@ def backup_codes_renew(*, request) -> list[str]:
     return codes
 
 
+def _sessions_end(account: User) -> None:
+    """End every session of `account`: the session hash includes session_epoch."""
+    User.objects.filter(pk=account.pk).update(session_epoch=F("session_epoch") + 1)
+    account.refresh_from_db(fields=["session_epoch"])
+
+
 def _other_sessions_end(request, user: User) -> None:
-    """End every session of `user` but this one: the session hash includes session_epoch."""
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    user.refresh_from_db(fields=["session_epoch"])
+    """End every session of `user` but this one."""
+    _sessions_end(user)
     if request is not None and request.user.is_authenticated and request.user.pk == user.pk:
         update_session_auth_hash(request, user)
 
 
 def _digits(code: str) -> str:
-    from accounts.thai import thai_digits_to_arabic
-
     return "".join(ch for ch in thai_digits_to_arabic(code or "") if ch.isdigit())
 
 
@@ -170,7 +173,7 @@ def code_verify(*, request, user: User, code: str):
 
     A wrong code is a failed login: django-axes counts it for this username at this address, with the passwords.
     """
-    code = "".join((code or "").split()).translate(_THAI_DIGITS)
+    code = thai_digits_to_arabic("".join((code or "").split()))
     device = None
     if len(code) == 6 and code.isdigit():
         app = confirmed_app_device(user)
@@ -189,15 +192,9 @@ def code_verify(*, request, user: User, code: str):
     return device
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reset by a reviewer
-
-
-def _account_of(kwargs: dict):
-    return kwargs["account"]
 
 
 @refusals_logged("accounts.second_factor.reset_refused", target=_account_of)
@@ -214,7 +211,7 @@ def second_factor_reset(*, account: User, actor: User, scope: Scope, reason: str
     # A secret is destroyed, not kept: the enrolment and this reset stay in the event log.
     removed, _counts = TOTPDevice.objects.filter(user=account).delete()
     BackupCodeDevice.objects.filter(user=account).delete()
-    User.objects.filter(pk=account.pk).update(session_epoch=F("session_epoch") + 1)
+    _sessions_end(account)
     event_record(action="accounts.second_factor.reset", actor=actor, target=account, unit=account.registered_unit,
                  ip_address=ip_address, data={"reason": reason, "devices": removed})
     if account.email:

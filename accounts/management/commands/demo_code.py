@@ -10,5 +10,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("The demo second factor exists only with DEBUG on.")
-        code, _step = demo_totp_code()
-        self.stdout.write(code)
+        self.stdout.write(demo_totp_code())
