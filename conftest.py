@@ -51,7 +51,7 @@ def _second_factor_sessions(monkeypatch):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from accounts.reference_data import reference_data_load
+    from rights.reference_data import reference_data_load
 
     with django_db_blocker.unblock():
         reference_data_load()
@@ -69,7 +69,7 @@ def reference_data(request, django_db_blocker):
         return
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(names & {"transactional_db", "live_server"})
     from accounts.models import Unit
-    from accounts.reference_data import reference_data_load
+    from rights.reference_data import reference_data_load
 
     if transactional:
         def reload_after_flush():
@@ -85,7 +85,7 @@ def reference_data(request, django_db_blocker):
         request.getfixturevalue("db")
     # A fresh per-process reference cache for every test (a rolled-back test may have changed what it held), loaded
     # up front as a running server has it, so query budgets count the steady state.
-    from accounts.reference_cache import reference_cache_clear, reference_objects
+    from rights.reference_cache import reference_cache_clear, reference_objects
 
     reference_cache_clear()
     reference_objects()
@@ -93,7 +93,7 @@ def reference_data(request, django_db_blocker):
 
 @pytest.fixture
 def today():
-    from accounts.rights import today as bangkok_today
+    from rights.scope import today as bangkok_today
 
     return bangkok_today()
 
@@ -101,7 +101,7 @@ def today():
 @pytest.fixture
 def make_account():
     """Build an official, their account, an order granting `roles` at `unit`, and the held roles. See factories."""
-    from accounts.tests.factories import account_with_roles
+    from tests.factories import account_with_roles
 
     return account_with_roles
 
@@ -127,7 +127,7 @@ def held_registry_import(monkeypatch):
     """Registry import jobs report their first thousand rows, then wait until the test sets the returned event."""
     import threading
 
-    from accounts import import_jobs
+    from registry import jobs as import_jobs
 
     release = threading.Event()
     real_import = import_jobs.registry_import

@@ -4,7 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("ทะเบียนผู้ใช้งานและสิทธิ์")
-
-    def ready(self):
-        from accounts import signals  # noqa: F401  (login events)
+    verbose_name = _("หน่วยงานและผู้ใช้งาน")

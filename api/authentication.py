@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 
-from accounts.signals import client_ip
 from api.services import TokenRefused, api_token_authenticate
+from core.http import client_ip
 
 KEYWORD = "Bearer"
 
@@ -45,7 +45,7 @@ class ApiSessionAuthentication(SessionAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None:
-            from accounts.second_factor import second_factor_required
+            from signin.second_factor import second_factor_required
 
             user = request._request.user  # django-otp's wrapper: it knows whether the session passed the code
             if not user.is_verified() and second_factor_required(user):

@@ -15,9 +15,9 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from accounts.lifecycle import NOT_PENDING
-from accounts.middleware import DENIAL_COUNTED
-from accounts.rules import AuthorityRefused
+from lifecycle.services import NOT_PENDING
+from rights.rules import AuthorityRefused
+from signin.middleware import DENIAL_COUNTED
 
 NOT_FOUND_DETAIL = "ไม่พบรายการที่ขอ หรือรายการนั้นอยู่นอกขอบเขตหน่วยงานของท่าน"
 VALIDATION_DETAIL = "ข้อมูลที่ส่งมาไม่ถูกต้อง"
@@ -107,7 +107,7 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, AuthorityRefused):
         # A refusal of the authority to grant: its rule is the code (GRANT_ABOVE_AUTHORITY, SELF_DEALING, ...).
-        # Its service counted it already (accounts.denials); the 403 must not count it again.
+        # Its service counted it already (rights.denials); the 403 must not count it again.
         request = context.get("request")
         if request is not None:
             setattr(request._request, DENIAL_COUNTED, True)

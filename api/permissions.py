@@ -1,10 +1,10 @@
-"""Where the caller may use a menu: the same Scope the screens use (accounts.rights), never a rule of the API's own."""
+"""Where the caller may use a menu: the same Scope the screens use (rights.scope), never a rule of the API's own."""
 
 from __future__ import annotations
 
 from accounts.models import Unit
-from accounts.rights import Scope, cached_account_rights
 from api.exceptions import MenuDenied, OutOfScope
+from rights.scope import Scope, cached_account_rights
 
 
 def menu_scope(request, menu: str) -> Scope:

@@ -7,7 +7,7 @@ import datetime
 from rest_framework import serializers
 from rest_framework.utils import html
 
-from accounts.thai import parse_iso_date
+from core.thai import parse_iso_date
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2199, 12, 31)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Q
 from rest_framework import serializers
 
-from accounts.models import ChangeRequest, LeaverReport, Level, Position, Unit
+from accounts.models import Level, Position, Unit
 from api.serializers import ThaiDateField
+from lifecycle.models import ChangeRequest, LeaverReport
 
 
 class RegistrationValuesSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Assignment orders: the fields of the order form; accounts.lifecycle records and confirms, and decides who may."""
+"""Assignment orders: the fields of the order form; lifecycle.services records and confirms, and decides who may."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework import serializers
 
-from accounts.models import Level, Position, Role, Unit
-from accounts.national_id import parse_national_id
+from accounts.models import Level, Position, Unit
 from api.serializers import ThaiDateField
+from core.national_id import parse_national_id
+from rights.models import Role
 
 
 class OrderLineSerializer(serializers.Serializer):

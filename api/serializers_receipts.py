@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from accounts.national_id import parse_national_id
-from accounts.thai import baht_in_words
 from api.serializers import ThaiDateField, UnitRefSerializer
+from core.national_id import parse_national_id
+from core.thai import baht_in_words
 from receipts.models import Category, FeeType, PaymentMethod, Receipt
 
 # "4701-2570-000123" (a real receipt) or "4701-2570-T000123" (the trial series): unit code (it may hold "-", as in

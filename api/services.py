@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from accounts.lifecycle import locked_usernames
 from accounts.models import User
 from api.models import ApiToken
 from events.services import event_record
+from lifecycle.services import locked_usernames
 
 TOKEN_SCHEME = "ra"
 EXPIRY_DAYS_CHOICES = (30, 90, 180, 365)

@@ -11,14 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.national_id import mask_national_id
-from accounts.rights import AccountRights, Scope, cached_account_rights, today
-from accounts.selectors import account_with_registry
-from accounts.signals import client_ip
 from api.permissions import menu_scope, unit_in_scope
 from api.serializers import AuditQuerySerializer, AuditRowSerializer, MeSerializer
 from audit.report import REPORT_COLUMNS, audit_report_rows
+from core.http import client_ip
+from core.national_id import mask_national_id
 from events.services import event_record
+from rights.scope import AccountRights, Scope, cached_account_rights, today
+from rights.selectors import account_with_registry
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Registry import (officials, accounts, orders) through the API: the importer's all-or-nothing checks, unchanged.
 
-The file is checked or imported by the same job as the web page's (accounts.import_jobs), beside the request: a
+The file is checked or imported by the same job as the web page's (registry.jobs), beside the request: a
 national file takes longer than a server lets one request run, and a client that times out and sends it again would
 start a second import. The POST waits up to REGISTRY_IMPORT_WAIT_SECONDS; a job done by then is answered as the
 report itself, and a longer one with 202 and the address of the job to ask again (`Location`).
@@ -17,14 +17,14 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts import import_jobs
-from accounts.forms import RegistryImportForm
-from accounts.import_jobs import PREVIEW_ROWS, ImportJob
-from accounts.importers import IMPORTERS
-from accounts.importers.core import Action
-from accounts.signals import client_ip
 from api.exceptions import OutOfScope
 from api.permissions import menu_scope
+from core.http import client_ip
+from registry import jobs as import_jobs
+from registry.forms import RegistryImportForm
+from registry.importers import IMPORTERS
+from registry.importers.core import Action
+from registry.jobs import PREVIEW_ROWS, ImportJob
 
 KINDS = sorted(IMPORTERS)
 MENU = import_jobs.MENU

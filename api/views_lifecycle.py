@@ -8,12 +8,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts import lifecycle
-from accounts.lifecycle_views import change_requests_visible_to
-from accounts.models import ChangeRequest, LeaverReport, User
-from accounts.rights import Scope, cached_account_rights
-from accounts.selectors import account_with_registry
-from accounts.signals import client_ip
+from accounts.models import User
 from api.exceptions import MenuDenied, OutOfScope, conflict_when_not_pending
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
@@ -27,6 +22,12 @@ from api.serializers_lifecycle import (
     LeaverReportQuerySerializer,
     LeaverReportSerializer,
 )
+from core.http import client_ip
+from lifecycle import services as lifecycle
+from lifecycle.models import ChangeRequest, LeaverReport
+from lifecycle.views import change_requests_visible_to
+from rights.scope import Scope, cached_account_rights
+from rights.selectors import account_with_registry
 
 CHANGE_TAGS = ["คำขอเปลี่ยนแปลงข้อมูล"]
 LEAVER_TAGS = ["รายงานผู้พ้นจากหน้าที่"]

@@ -1,5 +1,5 @@
 """Assignment orders through the API: record (pending), confirm (the second pair of eyes), list and read, with the
-screens' menu (menu_record_orders), scope and authority to grant, all decided by accounts.lifecycle."""
+screens' menu (menu_record_orders), scope and authority to grant, all decided by lifecycle.services."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts import lifecycle
-from accounts.models import AssignmentOrder, OrderLine
-from accounts.selectors import orders_awaiting_confirmation
-from accounts.signals import client_ip
 from api.exceptions import OutOfScope, conflict_when_not_pending
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
@@ -23,6 +19,10 @@ from api.serializers_orders import (
     OrderRecordSerializer,
     OrderSerializer,
 )
+from core.http import client_ip
+from lifecycle import services as lifecycle
+from rights.models import AssignmentOrder, OrderLine
+from rights.selectors import orders_awaiting_confirmation
 
 ORDER_TAGS = ["คำสั่งมอบหมาย"]
 MENU = "menu_record_orders"

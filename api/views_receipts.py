@@ -12,7 +12,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Unit
-from accounts.signals import client_ip
 from api.exceptions import Conflict, MenuDenied, OutOfScope, ServiceUnavailable, right_refused
 from api.permissions import unit_in_scope
 from api.schema import ErrorSerializer
@@ -24,9 +23,10 @@ from api.serializers_receipts import (
     ReceiptSerializer,
     ReceiptVoidSerializer,
 )
+from core.http import client_ip
+from core.pdf import PdfUnavailable
 from receipts import selectors, services
 from receipts.models import Receipt
-from rightsadmin.pdf import PdfUnavailable
 
 TAGS = ["ใบเสร็จรับเงิน"]
 NUMBER_PARAMETER = OpenApiParameter(

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.signals import client_ip
 from api.forms import TokenCreateForm
 from api.models import ApiToken
 from api.selectors import api_token_get, api_token_list
 from api.services import MAX_ACTIVE_TOKENS, api_token_create, api_token_revoke
+from core.http import client_ip
 
 
 def _list_page(request, form: TokenCreateForm, *, status: int = 200):

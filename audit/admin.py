@@ -1,8 +1,9 @@
 from django.contrib import admin
 
-from accounts.admin import AccountNationalIdColumn, ProvinceListFilter, ReadOnlyMixin
+from accounts.admin import AccountNationalIdColumn, ProvinceListFilter
 from audit.models import ReviewRound, RoundItem, RoundReminder
 from audit.rounds import problem_label
+from core.admin_mixins import ReadOnlyMixin
 
 
 @admin.register(ReviewRound)

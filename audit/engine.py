@@ -16,7 +16,8 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
-from accounts.flags import (  # noqa: F401 (the codes are read from here by the rounds and the tests)
+from accounts.models import Official, Unit, UnitUserObjectPermission, User
+from rights.flags import (  # noqa: F401 (the codes are read from here by the rounds and the tests)
     DORMANT,
     EXCESS_ROLE,
     FLAGS,
@@ -32,10 +33,9 @@ from accounts.flags import (  # noqa: F401 (the codes are read from here by the 
     UNKNOWN_PERSON,
     FlagSpec,
 )
-from accounts.models import AssignmentOrder, Official, OrderLine, Role, Unit, UnitUserObjectPermission, User
-from accounts.reference_cache import reference_objects
-from accounts.rights import RoleAtUnit, Scope, policies_in_force, role_items
-from accounts.rules import (
+from rights.models import AssignmentOrder, OrderLine, Role
+from rights.reference_cache import reference_objects
+from rights.rules import (
     MISMATCH_FLAGS,
     first_policy_refusal,
     line_precedence,
@@ -43,6 +43,7 @@ from accounts.rules import (
     registration_mismatches,
     separation,
 )
+from rights.scope import RoleAtUnit, Scope, policies_in_force, role_items
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ ORDER_COLUMNS = ("id", "number", "order_date", "issuing_unit_id")  # the order's
 
 
 def _line_precedence(row: tuple) -> tuple:
-    """accounts.rules.line_precedence of a row."""
+    """rights.rules.line_precedence of a row."""
     return line_precedence(effective_from=row[L_FROM], order_date=row[L_ORDER_DATE], number_year=row[L_YEAR],
                            number_serial=row[L_SERIAL], pk=row[L_ID])
 
@@ -118,7 +119,7 @@ class AccountAudit:
         return self.in_force_lines[0] if self._line_rows else None
 
     def role_items(self) -> list[RoleAtUnit]:
-        """The roles held and granted, as accounts.rights.account_rights gives them, from what the audit loaded."""
+        """The roles held and granted, as rights.scope.account_rights gives them, from what the audit loaded."""
         return role_items(held=self.held, lines=self.in_force_lines, policies=self.policies, official=self.official)
 
     @property
@@ -184,7 +185,7 @@ def _instances(model, columns: tuple[str, ...], rows, *, db: str) -> list:
 class _Context:
     """Everything the flags need beyond the accounts themselves, loaded once per audit run.
 
-    Rows come without joins and point at shared reference objects (accounts.reference_cache); order lines stay
+    Rows come without joins and point at shared reference objects (rights.reference_cache); order lines stay
     plain rows. A national run reads about 120,000 rows and builds about 60,000 model instances.
     """
 

@@ -7,10 +7,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms_lifecycle import ThaiDateInput
-from accounts.rights import today
-from accounts.thai import be_iso, parse_date
 from audit.selectors import ANY_PROBLEM, NO_PROBLEM, flag_choices
+from core.forms import ThaiDateInput
+from core.thai import be_iso, parse_date
+from rights.scope import today
 
 
 class AsOfForm(forms.Form):

@@ -6,8 +6,8 @@ import datetime
 from collections.abc import Iterator
 
 from accounts.models import Unit
-from accounts.rights import Scope
 from audit.engine import AccountAudit, audit_accounts
+from rights.scope import Scope
 
 REPORT_COLUMNS = ["unit_code", "username", "national_id", "full_name", "flags"]
 

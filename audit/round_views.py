@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.forms_lifecycle import ThaiDateField, be_iso
-from accounts.models import ChangeRequest, LeaverReport, Unit
-from accounts.rights import cached_account_rights, today
-from accounts.signals import client_ip
+from accounts.models import Unit
 from audit import rounds
 from audit.models import CLEAN, ReviewRound, RoundItem
+from core.forms import ThaiDateField
+from core.http import client_ip
+from core.thai import be_iso
+from lifecycle.models import ChangeRequest, LeaverReport
+from rights.scope import cached_account_rights, today
 
 MENU = "menu_review_accounts"
 ITEMS_PER_PAGE = 50

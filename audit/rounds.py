@@ -21,16 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import rules
-from accounts.flags import FLAGS, flag_label
-from accounts.models import ChangeRequest, LeaverReport, OrderLine, Role, Unit, UnitUserObjectPermission, User
-from accounts.rights import Scope, policies_in_force, today
-from accounts.rules import policy_refusal
-from accounts.services import refusals_logged
-from accounts.thai import format_be_date
+from accounts.models import Unit, UnitUserObjectPermission, User
 from audit.engine import audit_account, audit_accounts
 from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
+from core.thai import format_be_date
 from events.services import event_record
+from lifecycle.models import ChangeRequest, LeaverReport
+from rights import rules
+from rights.flags import FLAGS, flag_label
+from rights.models import OrderLine, Role
+from rights.rules import policy_refusal
+from rights.scope import Scope, policies_in_force, today
+from rights.services import refusals_logged
 
 D = RoundItem.Decision
 

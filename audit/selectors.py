@@ -14,17 +14,22 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext, gettext_noop
 
-from accounts.flags import FLAG_CODES, FLAGS
-from accounts.models import Official, OrderLine, Unit, User
-from accounts.national_id import format_national_id, mask_national_id
-from accounts.reference_cache import reference_objects
-from accounts.rights import Scope
-from accounts.rules import order_line_in_force
-from accounts.selectors import account_matches, order_lines_for_account
-from accounts.templatetags.thai import be_datetime
-from accounts.thai import format_be_date, thai_sort_key
+from accounts.models import Official, Unit, User
 from audit.engine import AccountAudit, audit_accounts
-from rightsadmin.sorting import SortableColumns, SortColumn, SortOrder
+from core.national_id import format_national_id, mask_national_id
+from core.sorting import (
+    SortableColumns,
+    SortColumn,
+    SortOrder,
+)
+from core.templatetags.thai import be_datetime
+from core.thai import format_be_date, thai_sort_key
+from rights.flags import FLAG_CODES, FLAGS
+from rights.models import OrderLine
+from rights.reference_cache import reference_objects
+from rights.rules import order_line_in_force
+from rights.scope import Scope
+from rights.selectors import account_matches, order_lines_for_account
 
 # Filter values beside the flag codes: every account with at least one flag, and every account with none.
 ANY_PROBLEM = "ANY"
@@ -54,7 +59,7 @@ def shown_national_id(account: User, *, masked: bool) -> str:
 
 def _matches(audit: AccountAudit, query: str) -> bool:
     """Name, username, position or level (as registered or in the HR record), or a whole national ID: the rule of
-    every search of people (accounts.selectors.account_matches)."""
+    every search of people (rights.selectors.account_matches)."""
     return account_matches(audit.account, query)
 
 

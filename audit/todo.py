@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.urls import reverse
 
-from accounts.denials import REPEATED_DENIALS_DAYS, repeated_denials
-from accounts.flags import FLAG_CODES, FLAGS
 from accounts.models import Unit
-from accounts.rights import Scope, cached_account_rights, today
 from audit.engine import audit_accounts
 from audit.models import ReviewRound, RoundItem
 from audit.rounds import Completion
+from rights.denials import REPEATED_DENIALS_DAYS, repeated_denials
+from rights.flags import FLAG_CODES, FLAGS
+from rights.scope import Scope, cached_account_rights, today
 
 REVIEW_MENU = "menu_review_accounts"
 

@@ -22,14 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.flags import flag_label
 from accounts.models import Unit
-from accounts.national_id import format_national_id
-from accounts.rights import AccountRights, Scope, cached_account_rights
-from accounts.second_factor import has_second_factor
-from accounts.selectors import signer_of
-from accounts.signals import client_ip
-from accounts.thai import be_iso
 from audit.engine import audit_account
 from audit.forms import AccountFilterForm, AsOfForm
 from audit.selectors import (
@@ -47,9 +40,16 @@ from audit.selectors import (
     shown_national_id,
     summary_export_rows,
 )
+from core.exports import ExportTitle, export_response, exporter_name
+from core.http import client_ip
+from core.national_id import format_national_id
+from core.pdf import PdfUnavailable, render_pdf
+from core.thai import be_iso
 from events.services import event_record
-from rightsadmin.exports import ExportTitle, export_response, exporter_name
-from rightsadmin.pdf import PdfUnavailable, render_pdf
+from rights.flags import flag_label
+from rights.scope import AccountRights, Scope, cached_account_rights
+from rights.selectors import signer_of
+from signin.second_factor import has_second_factor
 
 REVIEW_MENU = "menu_review_accounts"
 PAGE_SIZE = 50

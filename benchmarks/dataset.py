@@ -1,7 +1,7 @@
 """The national benchmark dataset: the registry as import files, and a million receipts written in bulk.
 
 Deterministic (seeded). The officials, accounts and orders are written as the interchange files of
-spec/interchange.md and go through the real importer (`accounts.importers.registry_import`), which is also how their
+spec/interchange.md and go through the real importer (`registry.importers.registry_import`), which is also how their
 import speed is measured. Receipts are far too many to issue one by one, so they are written directly in bulk, with
 numbers 1..n per unit and fiscal year and each series' counter set to n, exactly as the issue service would leave them.
 """
@@ -23,10 +23,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.th import pin
 
-from accounts.demo import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
 from accounts.models import Unit, User
-from accounts.rights import today
 from receipts.models import Category, FeeType, PaymentMethod, Receipt, ReceiptCounter, fiscal_year_be
+from rights.scope import today
+from rightsadmin.demo import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
 
 # The national size at --scale 1, from the issue.
 NATIONAL_OFFICIALS = 30_000

@@ -26,9 +26,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from accounts.importers import registry_import
 from accounts.models import Unit, User
 from receipts.models import Receipt, ReceiptCounter
+from registry.importers import registry_import
 
 # ---------------------------------------------------------------------------------------------------------------
 # Imports
@@ -187,7 +187,7 @@ def bench_client(user: User) -> Client:
     )
     # A page that fails answers 500 and is reported as such; the other pages are still measured.
     client = Client(SERVER_NAME=host, raise_request_exception=False)
-    client.force_login(user, backend="accounts.backends.AccountBackend")
+    client.force_login(user, backend="signin.backends.AccountBackend")
     return client
 
 
@@ -315,8 +315,8 @@ def measure_receipts(*, workers: list[tuple[str, Unit]], per_worker: int, proces
     this process, or with `processes` forked processes (as gunicorn's workers are). Receipts per second = receipts
     issued / wall time from the barrier to the last worker's end. Then every series the workers wrote to is
     checked: numbers 1..n, each once, n equal to its counter."""
-    from accounts.rights import today
     from receipts.models import fiscal_year_be
+    from rights.scope import today
 
     outcomes: list[tuple[int, int, list[str]]] = []
     cpu_before = time.process_time()

@@ -7,9 +7,9 @@ class ReceiptsConfig(AppConfig):
     verbose_name = _("ใบเสร็จรับเงิน")
 
     def ready(self):
-        from accounts.navigation import MenuItem, register_menu
-        from accounts.reference_data import register_reference_loader
         from receipts.reference_data import fee_types_load
+        from rights.reference_data import register_reference_loader
+        from signin.navigation import MenuItem, register_menu
 
         register_menu(
             MenuItem("menu_issue_receipts", _("ใบเสร็จรับเงิน"), "receipts:receipt-list"),

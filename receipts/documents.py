@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import render_pdf
 from receipts.models import PayInSlip, Receipt
 from receipts.payin import bill_payment_data, code128_data_uri, qr_data_uri
-from rightsadmin.pdf import render_pdf
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
@@ -37,5 +37,5 @@ def payin_slip_pdf(slip: PayInSlip, *, biller_name: str = "") -> bytes:
 
 
 def daily_summary_pdf(summary, *, signer: dict) -> bytes:
-    """The summary with its certification, signed by who prints it (`accounts.selectors.signer_of`)."""
+    """The summary with its certification, signed by who prints it (`rights.selectors.signer_of`)."""
     return render_pdf("receipts/pdf/daily_summary.html", {"summary": summary, **signer})

@@ -9,11 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms_lifecycle import ThaiDateField, searchable
 from accounts.models import Unit
-from accounts.national_id import parse_national_id
-from accounts.rights import RoleAtUnit
+from core.forms import ThaiDateField, searchable
+from core.national_id import parse_national_id
 from receipts.models import CATEGORY_ROLE, Category, FeeType, PaymentMethod
+from rights.scope import RoleAtUnit
 
 ROLE_CATEGORY = {role: category for category, role in CATEGORY_ROLE.items()}
 

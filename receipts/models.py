@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.national_id import validate_national_id
-from accounts.thai import BE_OFFSET
+from core.national_id import validate_national_id
+from core.thai import BE_OFFSET
 
 RECEIPT_IMMUTABLE = "ใบเสร็จรับเงินที่ออกแล้วแก้ไขไม่ได้ (ยกเลิกได้อย่างเดียว ผ่านการยกเลิกใบเสร็จ)"
 RECEIPT_NOT_DELETABLE = "ใบเสร็จรับเงินลบไม่ได้ ใช้การยกเลิกแทน"

@@ -14,7 +14,7 @@ FEE_TYPES_FILE = "fee_types.json"
 def fee_types_load(directory: Path, summary) -> None:
     """Create missing fee types and update changed ones from `directory`/fee_types.json (absent file: nothing).
 
-    Registered with accounts.reference_data.register_reference_loader, so it runs inside reference_data_load's
+    Registered with rights.reference_data.register_reference_loader, so it runs inside reference_data_load's
     transaction. A fee type missing from the file is left alone: receipts may point to it.
     """
     path = Path(directory) / FEE_TYPES_FILE

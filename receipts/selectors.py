@@ -15,10 +15,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.rights import RoleAtUnit, Scope, cached_account_rights
-from accounts.selectors import person_search
+from core.sorting import SortableColumns, SortColumn, SortOrder
 from receipts.models import CATEGORY_ROLE, Category, PayInSlip, Receipt
-from rightsadmin.sorting import SortableColumns, SortColumn, SortOrder
+from rights.scope import RoleAtUnit, Scope, cached_account_rights
+from rights.selectors import person_search
 
 ISSUE_MENU = "menu_issue_receipts"
 REVIEW_MENU = "menu_review_accounts"

@@ -22,10 +22,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from accounts.models import Official, Role, Unit, User
-from accounts.national_id import parse_national_id
-from accounts.rights import RoleAtUnit, account_right_at, today
-from accounts.thai import format_be_date
+from accounts.models import Official, Unit, User
+from core.national_id import parse_national_id
+from core.thai import format_be_date
 from events.services import event_record
 from receipts.models import (
     BILL_REFERENCE,
@@ -41,6 +40,8 @@ from receipts.models import (
     fiscal_year_be,
 )
 from receipts.payin import bill_payment_data
+from rights.models import Role
+from rights.scope import RoleAtUnit, account_right_at, today
 
 # Messages (tests import them). Those raised as ValidationError are marked with gettext_noop and translated where
 # raised, so they stay plain Thai str here; a refusal stays Thai: its reason is also written to the event log.

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.rights import cached_account_rights, today
-from accounts.signals import client_ip
-from accounts.thai import be_iso
+from core.exports import ExportTitle, export_response, exporter_name
+from core.http import client_ip
+from core.pdf import PdfUnavailable
+from core.thai import be_iso
 from events.services import event_record
 from receipts import selectors, services
 from receipts.forms import (
@@ -25,8 +26,7 @@ from receipts.forms import (
     VoidForm,
 )
 from receipts.models import CATEGORY_ROLE, PayInSlip, Receipt
-from rightsadmin.exports import ExportTitle, export_response, exporter_name
-from rightsadmin.pdf import PdfUnavailable
+from rights.scope import cached_account_rights, today
 
 PAGE_SIZE = 50
 
@@ -210,8 +210,8 @@ class DailySummaryView(View):
                 _("รายงานสรุปการรับเงินประจำวัน"), sheet=_("สรุปการรับเงิน"), office=unit.display_name, as_of=day,
                 exported_by=exporter_name(request.user)))
         if fmt == "pdf":
-            from accounts.selectors import signer_of
             from receipts.documents import daily_summary_pdf
+            from rights.selectors import signer_of
 
             try:
                 return _pdf_response(daily_summary_pdf(summary, signer=signer_of(request.user)), filename)

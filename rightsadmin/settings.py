@@ -35,14 +35,21 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # By concern, lower first: an app imports only the apps listed before it (tests/test_import_layers.py).
+    "core",
     "events",
     "accounts",
+    "rights",
+    "lifecycle",
+    "registry",
+    "signin",
     "audit",
     "receipts",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "rightsadmin",
     "benchmarks",
 ]
 
@@ -52,17 +59,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "accounts.middleware.IdleSessionMiddleware",
+    "signin.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.second_factor_middleware.SecondFactorMiddleware",
+    "signin.second_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accounts.middleware.DeniedAccessMiddleware",
+    "signin.middleware.DeniedAccessMiddleware",
     # axes must come last: it reads the outcome of the authentication above.
     "axes.middleware.AxesMiddleware",
 ]
@@ -81,9 +88,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "signin.context_processors.navigation",
             ],
-            "builtins": ["accounts.templatetags.thai"],
+            "builtins": ["core.templatetags.thai"],
         },
     },
 ]
@@ -102,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.AccountBackend",
+    "signin.backends.AccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -114,11 +121,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "accounts.passwords.GuessablePasswordValidator"},
+    {"NAME": "signin.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 # The second factor (django-otp's TOTP): required of every account holding a role marked requires_second_factor.
-# Three wrong codes lock the account as three wrong passwords do (accounts.second_factor), so the device's own
+# Three wrong codes lock the account as three wrong passwords do (signin.second_factor), so the device's own
 # throttle, which would also refuse right codes for a while, is off.
 OTP_TOTP_ISSUER = "rightsadmin DOPA"
 OTP_TOTP_THROTTLE_FACTOR = 0
@@ -131,25 +138,25 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after 30 idle minutes: requests push the expiry forward (at most once a minute, see
-# accounts.middleware.IdleSessionMiddleware).
+# signin.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_TOUCH_INTERVAL = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The Linkage Center rule: the third wrong password locks the account until someone unlocks it. It locks the
 # username at the address it was tried from, so a stranger elsewhere cannot lock an official out; an address that
-# fails LOGIN_IP_FAILURE_LIMIT times over any usernames is refused for LOGIN_IP_WINDOW_MINUTES (accounts/login.py).
+# fails LOGIN_IP_FAILURE_LIMIT times over any usernames is refused for LOGIN_IP_WINDOW_MINUTES (signin/login.py).
 AXES_FAILURE_LIMIT = 3
 AXES_COOLOFF_TIME = None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "accounts.signals.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
 LOGIN_IP_WINDOW_MINUTES = env.int("LOGIN_IP_WINDOW_MINUTES", default=15)
 # Proxies of our own in front of gunicorn that append the client's address to X-Forwarded-For (0: none; then
 # REMOTE_ADDR is the client, and a client's own X-Forwarded-For is ignored).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Refusals (403, 404 of a page that exists, refused grants) of one account from one address in one hour that make
-# it "repeated" for its reviewers (accounts/denials.py).
+# it "repeated" for its reviewers (rights/denials.py).
 DENIED_ACCESS_REPEATED = env.int("DENIED_ACCESS_REPEATED", default=10)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -181,14 +188,14 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-# Bounds on an imported registry file, whatever its size on disk (accounts/importers/reading.py): a national accounts
+# Bounds on an imported registry file, whatever its size on disk (registry/importers/reading.py): a national accounts
 # file has about 30,000 rows of 9 columns, so these leave a tenfold margin and still stop a hostile file at once.
 REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=300_000)
 REGISTRY_IMPORT_MAX_COLUMNS = env.int("REGISTRY_IMPORT_MAX_COLUMNS", default=50)
 REGISTRY_IMPORT_MAX_BLANK_ROWS = env.int("REGISTRY_IMPORT_MAX_BLANK_ROWS", default=1_000)
 REGISTRY_IMPORT_MAX_UNPACKED_BYTES = env.int("REGISTRY_IMPORT_MAX_UNPACKED_BYTES", default=256 * 1024 * 1024)
 REGISTRY_IMPORT_MAX_COMPRESSION_RATIO = env.int("REGISTRY_IMPORT_MAX_COMPRESSION_RATIO", default=100)
-# Web imports run beside the request (accounts.import_jobs): how long the request waits for a small file's answer,
+# Web imports run beside the request (registry.jobs): how long the request waits for a small file's answer,
 # how often the progress page reloads, and after how long without progress a job counts as dead with its process.
 REGISTRY_IMPORT_WAIT_SECONDS = env.float("REGISTRY_IMPORT_WAIT_SECONDS", default=2.0)
 REGISTRY_IMPORT_REFRESH_SECONDS = env.int("REGISTRY_IMPORT_REFRESH_SECONDS", default=2)
@@ -269,7 +276,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,  # the anonymous rate's client address, as accounts.signals.client_ip
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,  # the anonymous rate's client address, as core.http.client_ip
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "rightsadmin API",

@@ -6,11 +6,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from accounts.activation_views import ActivateView
-from accounts.login import LoginView
-from accounts.password_reset_views import PasswordResetConfirmView, PasswordResetView
-from accounts.second_factor_views import LoginVerifyView
-from accounts.views import HomeView
+from signin.activation_views import ActivateView
+from signin.login import LoginView
+from signin.password_reset_views import PasswordResetConfirmView, PasswordResetView
+from signin.second_factor_views import LoginVerifyView
+from signin.views import HomeView
 
 admin.site.site_header = "rightsadmin กรมการปกครอง"
 admin.site.site_title = "rightsadmin"
@@ -27,10 +27,10 @@ urlpatterns = [
     path("activate/<str:secret>/", ActivateView.as_view(), name="activate-link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("signin.urls")),
     path("audit/", include("audit.urls")),
     path("receipts/", include("receipts.urls")),
-    path("events/", include("events.urls")),
+    path("events/", include("audit.event_urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/me/tokens/", include("api.urls_tokens")),
     # One login for everyone, with its second factor: the admin's own login page would skip it.

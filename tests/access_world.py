@@ -1,6 +1,6 @@
 """The world the access matrix walks: the demo provinces, with one object of every kind in three districts.
 
-Built once per test module on top of `accounts.demo` and `receipts.demo` (the data people see in a demo), through the
+Built once per test module on top of `rightsadmin.demo` and `receipts.demo` (the data people see in a demo), through the
 services wherever one exists, so that every object is in the state the screens expect. Each of 4701 and 4702
 (province 47) and 4901 (province 49) gets: an account, a pending change request with its PDF, a pending leaver report
 with its evidence, an order issued by the district with its scan, a line that moves an account into the district,
@@ -17,21 +17,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from stdnum.th import pin
 
-from accounts import lifecycle
-from accounts.demo import demo_world_build
-from accounts.models import (
-    AssignmentOrder,
-    ChangeRequest,
-    LeaverReport,
-    Level,
-    Official,
-    OrderLine,
-    Position,
-    Role,
-    Unit,
-    User,
-)
-from accounts.rights import Scope, today
+from accounts.models import Level, Official, Position, Unit, User
+from lifecycle import services as lifecycle
+from lifecycle.models import ChangeRequest, LeaverReport
+from rights.models import AssignmentOrder, OrderLine, Role
+from rights.scope import Scope, today
+from rightsadmin.demo import demo_world_build
 
 PDF = b"%PDF-1.4\n%rightsadmin access matrix\n"
 LOCATIONS = ("4701", "4702", "4901")

@@ -48,7 +48,7 @@ ISSUER = frozenset({"clerk.4701"})
 RECEIPT_VIEWERS = REVIEWERS | ISSUER
 REFUSED = frozenset({403, 404})
 # The entries a refused POST may add to the event log: the services log every refusal of a right or an authority,
-# and accounts.denials counts every 403 and 404 an account receives (its first of the hour is an event).
+# and rights.denials counts every 403 and 404 an account receives (its first of the hour is an event).
 LOGGED_REFUSALS = {
     "accounts.access.denied",
     "receipts.receipt.refused", "accounts.role.refused", "accounts.order.refused", "accounts.login.unlock_refused",
@@ -118,9 +118,9 @@ def own_token(call: Call, inside: bool) -> Target | None:
 def import_token(call: Call, inside: bool) -> Target:
     """An upload waiting in the caller's session (inside), checked as its page checks it, or one waiting in
     somebody else's (outside)."""
-    from accounts import import_jobs
-    from accounts.import_views import SESSION_KEY, upload_dir
     from accounts.models import User
+    from registry import jobs as import_jobs
+    from registry.views import SESSION_KEY, upload_dir
 
     token = secrets.token_hex(16)
     directory = upload_dir()
@@ -139,9 +139,9 @@ def import_token(call: Call, inside: bool) -> Target:
 
 def api_import_job(call: Call, inside: bool) -> Target:
     """A finished API import job of the caller (inside), or one of somebody else (outside)."""
-    from accounts import import_jobs
-    from accounts.import_views import upload_dir
     from accounts.models import User
+    from registry import jobs as import_jobs
+    from registry.views import upload_dir
 
     token = secrets.token_hex(16)
     directory = upload_dir()
@@ -158,7 +158,7 @@ def api_import_job(call: Call, inside: bool) -> Target:
 
 
 def bangkok_today() -> datetime.date:
-    from accounts.rights import today
+    from rights.scope import today
 
     return today()  # the day every rule is judged on, not the machine's (UTC) date
 
@@ -456,19 +456,13 @@ def database_state() -> dict:
     """Every row of the tables a screen can change (the event log apart), and the event log's last entry."""
     from axes.models import AccessAttempt
 
-    from accounts.models import (
-        AssignmentOrder,
-        ChangeRequest,
-        LeaverReport,
-        Official,
-        OrderLine,
-        UnitUserObjectPermission,
-        User,
-    )
+    from accounts.models import Official, UnitUserObjectPermission, User
     from api.models import ApiToken
     from audit.models import ReviewRound, RoundItem
     from events.models import Event
+    from lifecycle.models import ChangeRequest, LeaverReport
     from receipts.models import PayInSlip, Receipt
+    from rights.models import AssignmentOrder, OrderLine
 
     models = [User, Official, AssignmentOrder, OrderLine, ChangeRequest, LeaverReport, UnitUserObjectPermission,
               Receipt, PayInSlip, ReviewRound, RoundItem, ApiToken, AccessAttempt]
@@ -706,8 +700,8 @@ def test_the_leak_check_can_fail(world):
 @pytest.mark.django_db
 def test_the_matrix_catches_a_missing_scope_check(world, monkeypatch):
     """With the receipts' scope check removed, the same entry reports the receipt of 4702 to a reviewer of 4701."""
-    from accounts.rights import Scope
     from receipts import selectors
+    from rights.scope import Scope
 
     persona = PERSONAS["reviewer.4701"]
     intact = Checker("receipts:receipt-detail", ROUTES["receipts:receipt-detail"], persona, world)
@@ -727,7 +721,8 @@ def test_the_matrix_catches_a_missing_scope_check(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_district_reviewer_cannot_take_an_account_of_another_province(world):
-    from accounts.models import AssignmentOrder, Role, Unit, User
+    from accounts.models import Unit, User
+    from rights.models import AssignmentOrder, Role
 
     reviewer, victim = world.users["reviewer.4701"], world.place("4901").account
     client = Client()

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.factories import OfficialFactory, UserFactory, level, unit
 from events.models import Event
+from tests.factories import OfficialFactory, UserFactory, level, unit
 
 
 def admin_save(client, url, **changes):
@@ -99,7 +99,7 @@ def test_the_logged_admins_cover_every_record_bearing_rights_or_personal_data():
 
     audited_or_closed = []
     for model, model_admin in admin.site._registry.items():
-        if model._meta.label_lower in {"accounts.role", "accounts.policy", "receipts.receiptoffice"}:
+        if model._meta.label_lower in {"rights.role", "rights.policy", "receipts.receiptoffice"}:
             continue  # their own logged saves (before/after snapshots of their own)
         if isinstance(model_admin, AuditedChangesMixin):
             continue

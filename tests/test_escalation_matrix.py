@@ -8,7 +8,7 @@ orders import (the service with the import screen's scope), the orders API, righ
 to the applying service, as a crafted tick would be), an account move under an order line, a change request
 decision (which moves registration, not roles), and the admin (orders and held roles are read-only there).
 
-The expected outcome is written here from the circulars' and the README's rules, independently of accounts.rules:
+The expected outcome is written here from the circulars' and the README's rules, independently of rights.rules:
 who covers which unit, and which roles each office may grant. Every attempt runs in a savepoint rolled back
 afterwards. An allowed attempt must leave its mark (an order recorded, a role held, an account moved); a refused one
 must leave the orders, lines, held roles and registrations exactly as they were, and a refusal of authority (a role
@@ -30,12 +30,17 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts import lifecycle, rules
-from accounts.importers import registry_import
-from accounts.models import AssignmentOrder, ChangeRequest, OrderLine, UnitUserObjectPermission, User
-from accounts.rights import account_rights, cached_account_rights, today
-from accounts.rights_sync import GRANT, RightChange, rights_apply
-from accounts.tests.factories import (
+from accounts.models import UnitUserObjectPermission, User
+from api.services import api_token_create
+from events.models import Event
+from lifecycle import services as lifecycle
+from lifecycle.models import ChangeRequest
+from registry.importers import registry_import
+from rights import rules
+from rights.models import AssignmentOrder, OrderLine
+from rights.scope import account_rights, cached_account_rights, today
+from rights.sync import GRANT, RightChange, rights_apply
+from tests.factories import (
     AssignmentOrderFactory,
     ChangeRequestFactory,
     OrderLineFactory,
@@ -43,8 +48,6 @@ from accounts.tests.factories import (
     role,
     unit,
 )
-from api.services import api_token_create
-from events.models import Event
 
 ROLES = ("ISV_FEE_RECEIPT", "DISTRICT_REVIEWER", "PROVINCE_REVIEWER", "CENTRAL_ADMIN")
 GRANT_PATHS = ("form", "import", "api", "sync", "move")
@@ -376,7 +379,7 @@ def test_the_admin_grants_nothing(people):
         client = Client()
         client.force_login(User.objects.get(username=persona.name))
         order = AssignmentOrder.objects.first()
-        for url in (reverse("admin:accounts_assignmentorder_add"),
+        for url in (reverse("admin:rights_assignmentorder_add"),
                     reverse("admin:accounts_unituserobjectpermission_add")):
             response = client.get(url)
             if persona.name == "central":
@@ -384,5 +387,5 @@ def test_the_admin_grants_nothing(people):
             else:
                 assert response.status_code == 302 and "/admin/login/" in response["Location"], url
         if persona.name == "central":
-            change = client.get(reverse("admin:accounts_assignmentorder_change", args=[order.pk]))
+            change = client.get(reverse("admin:rights_assignmentorder_change", args=[order.pk]))
             assert change.status_code == 200 and 'name="_save"' not in change.content.decode()

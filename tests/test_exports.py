@@ -8,7 +8,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from conftest import xlsx_table
-from rightsadmin.exports import AMOUNT_FORMAT, BE_DATE_FORMAT, ExportTitle, csv_bytes, sheet_name, xlsx_bytes
+from core.exports import AMOUNT_FORMAT, BE_DATE_FORMAT, ExportTitle, csv_bytes, sheet_name, xlsx_bytes
 
 HEADER = ["หน่วยงาน", "วันที่", "จำนวนใบ", "จำนวนเงิน (บาท)", "หมายเหตุ"]
 ROWS = [

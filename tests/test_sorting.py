@@ -1,4 +1,4 @@
-"""rightsadmin.sorting: only the declared keys are read from the URL, querysets end on the primary key, and the
+"""core.sorting: only the declared keys are read from the URL, querysets end on the primary key, and the
 header links go the other way on the current column."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils.http import urlencode
 
-from rightsadmin.sorting import SortableColumns, SortColumn
+from core.sorting import SortableColumns, SortColumn
 
 COLUMNS = SortableColumns(columns=(
     SortColumn("name", fields=("last_name", "first_name"), value=lambda row: row["name"]),

@@ -119,7 +119,7 @@ def test_registry_import_reads_thai_status_words_when_first_loaded_in_english():
     code = (
         "import django; django.setup()\n"
         "from django.utils import translation; translation.activate('en')\n"
-        "from accounts.importers.values import status_value\n"
+        "from registry.importers.values import status_value\n"
         "print(status_value('เกษียณ'), status_value('ปฏิบัติราชการ'), status_value('retired'))\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rightsadmin.settings"}
@@ -140,7 +140,7 @@ def test_a_review_page_in_english(client, make_account):
 
 
 def test_dates_follow_the_active_language_and_keep_the_buddhist_era():
-    from accounts.templatetags.thai import be_date, be_date_long, be_datetime
+    from core.templatetags.thai import be_date, be_date_long, be_datetime
 
     day = datetime.date(2026, 6, 15)
     moment = timezone.make_aware(datetime.datetime(2026, 6, 15, 14, 5))

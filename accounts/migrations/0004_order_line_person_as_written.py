@@ -9,7 +9,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import OuterRef, Q, Subquery
 
-import accounts.national_id
+import core.national_id
 
 
 def copy_national_ids(apps, schema_editor):
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 db_column="national_id", db_constraint=False, null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING, related_name="order_lines", to="accounts.official",
-                to_field="national_id", validators=[accounts.national_id.validate_national_id],
+                to_field="national_id", validators=[core.national_id.validate_national_id],
                 verbose_name="เลขประจำตัวประชาชน",
             ),
         ),

@@ -14,7 +14,7 @@ def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([(app, name) for app, name in targets if name is not None]).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def test_order_lines_keep_their_person_when_the_line_comes_to_hold_the_national_
                             position=position, level=level, effective_from=datetime.date(2026, 1, 3))
 
     new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-    lines = new.get_model("accounts", "OrderLine").objects.order_by("pk")
+    lines = new.get_model("rights", "OrderLine").objects.order_by("pk")
     assert [line.official_id for line in lines] == [person.national_id for person in people]
     assert [line.written_name for line in lines] == ["", ""]
     # And back: every line's person is in the HR record, so the old key is restored.
@@ -44,4 +44,50 @@ def test_order_lines_keep_their_person_when_the_line_comes_to_hold_the_national_
         person.pk for person in people
     ]
     # Leave every app at its latest migration: going back to 0003 also unapplied the migrations that depend on it.
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+BEFORE_THE_SPLIT = [("accounts", "0008_activation_code"), ("rights", None), ("lifecycle", None)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_models_that_moved_to_rights_and_lifecycle_keep_their_rows_tables_and_permissions():
+    """A database built before the split (accounts owning roles, orders and requests) migrates without moving data."""
+    old = migrate(BEFORE_THE_SPLIT)
+    Unit, Position, Level, User = (old.get_model("accounts", name) for name in ("Unit", "Position", "Level", "User"))
+    Role, Order, Line, Request = (old.get_model("accounts", name) for name in ("Role", "AssignmentOrder", "OrderLine",
+                                                                                 "ChangeRequest"))
+    ContentType = old.get_model("contenttypes", "ContentType")
+    Permission = old.get_model("auth", "Permission")
+    role_type, _ = ContentType.objects.get_or_create(app_label="accounts", model="role")
+    menu = Permission.objects.create(content_type=role_type, codename="menu_moved_test", name="ทดสอบ")
+    unit, position, level = Unit.objects.get(code="4701"), Position.objects.first(), Level.objects.get(code="K3")
+    role = Role.objects.get(code="ISV_USER")
+    role.menus.add(menu)
+    account = User.objects.create(username="moved.test", registered_position=position, registered_level=level,
+                                  registered_unit=unit)
+    order = Order.objects.create(number="7/2569", order_date=datetime.date(2026, 1, 2), issuing_unit=unit)
+    Line.objects.create(order=order, official_id="1234567890121", role=role, unit=unit, position=position,
+                        level=level, effective_from=datetime.date(2026, 1, 3))
+    Request.objects.create(account=account, filed_by=account, position=position, level=level, unit=unit,
+                           order_number="7/2569", order_date=datetime.date(2026, 1, 2))
+
+    new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+    assert {"accounts_role", "accounts_role_menus", "accounts_orderline", "accounts_changerequest"} <= tables
+    assert not {name for name in tables if name.startswith(("rights_", "lifecycle_"))}
+    line = new.get_model("rights", "OrderLine").objects.get(order__number="7/2569")
+    assert (line.role.code, line.unit.code, line.official_id) == ("ISV_USER", "4701", "1234567890121")
+    assert new.get_model("lifecycle", "ChangeRequest").objects.get().account.username == "moved.test"
+    # The content type moved with the model, so its permissions (the menus) and the roles that carry them stay.
+    moved = new.get_model("auth", "Permission").objects.get(codename="menu_moved_test")
+    assert (moved.pk, moved.content_type.app_label) == (menu.pk, "rights")
+    assert list(new.get_model("rights", "Role").objects.get(code="ISV_USER").menus.values_list("pk", flat=True)) == [
+        menu.pk]
+    assert not new.get_model("contenttypes", "ContentType").objects.filter(app_label="accounts", model="role").exists()
+
+    back = migrate(BEFORE_THE_SPLIT)
+    assert back.get_model("accounts", "OrderLine").objects.get(order__number="7/2569").role.code == "ISV_USER"
+    assert back.get_model("contenttypes", "ContentType").objects.get(pk=role_type.pk).app_label == "accounts"
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from accounts.models import Level, retirement_date_for
-from accounts.tests.factories import OfficialFactory
+from tests.factories import OfficialFactory
 
 
 @pytest.mark.parametrize(

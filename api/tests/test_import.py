@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts import import_jobs
 from accounts.models import Official
-from accounts.tests.test_hostile_files import TWO_BILLION_ROWS
 from events.models import Event
+from registry import jobs as import_jobs
+from registry.tests.test_hostile_files import TWO_BILLION_ROWS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 IMPORTS = "/api/v1/imports/"

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from accounts.models import ChangeRequest, LeaverReport
 from events.models import Event
+from lifecycle.models import ChangeRequest, LeaverReport
 
 CHANGE_REQUESTS, LEAVERS = "/api/v1/change-requests/", "/api/v1/leaver-reports/"
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from accounts.national_id import mask_national_id
-from accounts.rights import Scope
-from accounts.tests.factories import unit as unit_of
 from audit.report import audit_report_rows
+from core.national_id import mask_national_id
 from events.models import Event
+from rights.scope import Scope
+from tests.factories import unit as unit_of
 
 ME, AUDIT = "/api/v1/me/", "/api/v1/audit/"
 

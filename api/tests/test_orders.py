@@ -3,10 +3,10 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import AssignmentOrder, OrderLine
-from accounts.rights import account_rights
-from accounts.tests.factories import new_national_id, unit
 from events.models import Event
+from rights.models import AssignmentOrder, OrderLine
+from rights.scope import account_rights
+from tests.factories import new_national_id, unit
 
 ORDERS = "/api/v1/orders/"
 

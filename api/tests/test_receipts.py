@@ -86,7 +86,7 @@ def test_rank_rule_refuses_a_k2_deputy_and_logs_the_refusal(bearer, make_account
 @pytest.mark.django_db
 def test_rank_rule_reads_the_hr_record_not_the_registration(bearer, make_account):
     """A K2 who registered as K3 is still refused: the HR record decides."""
-    from accounts.tests.factories import level
+    from tests.factories import level
 
     k2 = make_account("ISV_AUCTION_RECEIPT", level_code="K2")
     k2.registered_level = level("K3")

@@ -6,8 +6,8 @@ import datetime
 
 import factory
 
-from accounts.tests.factories import UserFactory, unit
 from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
+from tests.factories import UserFactory, unit
 
 
 class ReviewRoundFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,9 @@ import itertools
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.models import AssignmentOrder, Official, OrderLine, UnitUserObjectPermission, User
-from accounts.tests.factories import OfficialFactory, account_with_roles, level, new_national_id, position, role, unit
+from accounts.models import Official, UnitUserObjectPermission, User
+from rights.models import AssignmentOrder, OrderLine
+from tests.factories import OfficialFactory, account_with_roles, level, new_national_id, position, role, unit
 
 _batch = itertools.count(1)
 

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.tests.admin_pages import admin_url, assert_pages_keep_their_query_count, assert_writes_are_refused
-from accounts.tests.factories import UserFactory, unit
 from audit.models import ReviewRound, RoundItem, RoundReminder
 from audit.tests.factories import ReviewRoundFactory, RoundItemFactory, RoundReminderFactory
+from rights.tests.admin_pages import admin_url, assert_pages_keep_their_query_count, assert_writes_are_refused
+from tests.factories import UserFactory, unit
 
 
 @pytest.fixture

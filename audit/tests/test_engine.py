@@ -3,10 +3,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.flags import BAD, CHANGE_REQUEST_FILED, DORMANT, FLAG_CODES, FLAGS, REPORTED_AS_LEAVER, WARN
 from accounts.models import Official
-from accounts.rights import Scope
-from accounts.tests.factories import (
+from audit.engine import audit_account, audit_accounts
+from rights.flags import BAD, CHANGE_REQUEST_FILED, DORMANT, FLAG_CODES, FLAGS, REPORTED_AS_LEAVER, WARN
+from rights.scope import Scope
+from tests.factories import (
     AssignmentOrderFactory,
     OrderLineFactory,
     UserFactory,
@@ -16,7 +17,6 @@ from accounts.tests.factories import (
     position,
     unit,
 )
-from audit.engine import audit_account, audit_accounts
 
 JUNE_15 = datetime.date(2026, 6, 15)
 

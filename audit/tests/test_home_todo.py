@@ -9,15 +9,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.denials import denied_access_record
 from accounts.models import DeniedAccess
-from accounts.rights import cached_account_rights
-from accounts.tests.test_lifecycle import file_request
 from audit import rounds
 from audit.models import RoundItem
 from audit.selectors import office_accounts
 from audit.tests.screens import central_admin, district_reviewer, no_menu_account, populate, province_reviewer
 from audit.tests.test_views_queries import PROVINCE_47, SIZES
+from lifecycle.tests.test_lifecycle import file_request
+from rights.denials import denied_access_record
+from rights.scope import cached_account_rights
 
 HOME = "/"
 

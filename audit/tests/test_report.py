@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from accounts.tests.factories import UserFactory, hold, unit
+from tests.factories import UserFactory, hold, unit
 
 
 def run(*args) -> str:

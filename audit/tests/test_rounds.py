@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts import lifecycle
 from accounts.models import UnitUserObjectPermission, User
-from accounts.rights import account_rights
-from accounts.rules import AuthorityRefused
-from accounts.tests.factories import level, unit
 from audit import rounds
 from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
 from events.models import Event
+from lifecycle import services as lifecycle
+from rights.rules import AuthorityRefused
+from rights.scope import account_rights
+from tests.factories import level, unit
 
 D = RoundItem.Decision
 
@@ -245,7 +245,7 @@ def test_after_the_deadline_the_office_above_is_alerted(world, today, settings):
 
 @pytest.mark.django_db
 def test_reviewers_whose_role_is_not_ordered_get_no_mail(world, make_account, today):
-    from accounts.tests.factories import hold
+    from tests.factories import hold
 
     stray = make_account("ISV_USER", unit_code="4701", username="stray")
     User.objects.filter(pk=stray.pk).update(email="stray@example.go.th")

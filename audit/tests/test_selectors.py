@@ -5,8 +5,6 @@ import datetime
 import pytest
 
 from accounts.models import Unit
-from accounts.national_id import format_national_id
-from accounts.tests.factories import account_with_roles, hold, level, position, unit
 from audit.engine import audit_account
 from audit.forms import AccountFilterForm, AsOfForm, be_iso
 from audit.selectors import (
@@ -22,6 +20,8 @@ from audit.selectors import (
     summary_export_rows,
 )
 from audit.tests.screens import populate
+from core.national_id import format_national_id
+from tests.factories import account_with_roles, hold, level, position, unit
 
 ON = datetime.date(2026, 1, 10)
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import OrderLineFactory, account_with_roles, hold, role, unit
 from audit.tests.screens import central_admin, district_reviewer, no_menu_account, province_reviewer
+from tests.factories import OrderLineFactory, account_with_roles, hold, role, unit
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Unit
-from accounts.national_id import format_national_id, mask_national_id
-from accounts.tests.factories import OrderLineFactory, account_with_roles, hold, level, position, role, unit
 from audit.tests.screens import central_admin, district_reviewer, populate, province_reviewer
 from conftest import require_tool, xlsx_table
+from core.national_id import format_national_id, mask_national_id
 from events.models import Event
+from tests.factories import OrderLineFactory, account_with_roles, hold, level, position, role, unit
 
 
 def html_of(response) -> str:
@@ -165,7 +165,7 @@ def test_list_as_of_date_is_shown_in_buddhist_era_and_changes_the_flags(client, 
 
 @pytest.mark.django_db
 def test_list_defaults_to_today_and_explains_a_date_it_cannot_read(client, reviewer, today):
-    from accounts.thai import format_be_date
+    from core.thai import format_be_date
 
     assert format_be_date(today, long=True) in html_of(client.get(list_url()))
     html = html_of(client.get(list_url(as_of="2569-02-30")))
@@ -276,7 +276,7 @@ def test_account_page_of_a_clean_account(client, reviewer, problems):
 
 @pytest.mark.django_db
 def test_account_page_of_an_unknown_person(client, reviewer):
-    from accounts.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     ghost = UserFactory(official=None, username="ghost.4701", first_name="ไม่ทราบ", last_name="ชื่อ", registered_unit=unit("4701"),
                         registered_position=position("ปลัดอำเภอ"), registered_level=level("K1"))

@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import OrderLine, User
-from accounts.tests.factories import UserFactory
+from accounts.models import User
 from benchmarks.models import BenchDataset
+from rights.models import OrderLine
+from tests.factories import UserFactory
 
 FIGURES = [
     "import officials rows/s",

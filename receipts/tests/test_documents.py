@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Unit
-from accounts.thai import baht_in_words
 from conftest import require_tool
+from core.thai import baht_in_words
 from receipts.documents import daily_summary_pdf, receipt_pdf
 from receipts.models import ReceiptOffice
 from receipts.services import ItemInput, receipt_void
@@ -93,7 +93,7 @@ def test_daily_summary_pdf(clock, issue, make_account):
     account = make_account("ISV_FEE_RECEIPT")
     issue(account, items=[ItemInput("ค่าธรรมเนียม", Decimal("1"), Decimal("21.00"))])
     summary = receipt_daily_summary(viewer=account, unit=Unit.objects.get(code="4701"), day=datetime.date(2026, 11, 2))
-    from accounts.selectors import signer_of
+    from rights.selectors import signer_of
 
     pdf = daily_summary_pdf(summary, signer=signer_of(account))
     text = pdf_text(pdf)

@@ -7,9 +7,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from accounts.reference_data import reference_data_load
-from accounts.tests.factories import UserFactory
 from receipts.models import FeeType, PayInSlip, Receipt, ReceiptImmutable, ReceiptItem
+from rights.reference_data import reference_data_load
+from tests.factories import UserFactory
 
 
 @pytest.fixture

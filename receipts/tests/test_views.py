@@ -373,10 +373,10 @@ def test_sorted_list_query_count_does_not_grow_with_rows(client, world, issue, d
 @pytest.mark.django_db
 def test_payers_are_found_by_a_whole_national_id_only(client, world, issue, fee_type):
     from accounts.models import Unit
-    from accounts.national_id import format_national_id
-    from accounts.tests.factories import new_national_id
+    from core.national_id import format_national_id
     from receipts.services import payin_slip_create, receipt_office_update
     from receipts.tests.test_payin import SUFFIX, TAX_ID
+    from tests.factories import new_national_id
 
     receipt_office_update(unit=Unit.objects.get(code="DOPA"), actor=None, biller_tax_id=TAX_ID, biller_suffix=SUFFIX)
     national_id = new_national_id()

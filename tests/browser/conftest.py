@@ -71,8 +71,8 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def demo(live_server):
     """The demo world (provinces 47 and 49, the demo logins) and its receipts, committed for the live server."""
-    from accounts.demo import demo_second_factors_build, demo_world_build
     from receipts.demo import demo_receipts_build
+    from rightsadmin.demo import demo_second_factors_build, demo_world_build
 
     demo_world_build()
     demo_second_factors_build()

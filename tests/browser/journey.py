@@ -15,7 +15,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
-from accounts.demo import DEMO_PASSWORD
+from rightsadmin.demo import DEMO_PASSWORD
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
 BLOCKING_IMPACTS = {"serious", "critical"}

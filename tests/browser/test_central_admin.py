@@ -11,10 +11,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def reported_leaver(demo):
     """retired.4701, reported by its district's reviewer, and able to log in until the centre decides."""
-    from accounts import lifecycle
-    from accounts.demo import DEMO_PASSWORD
-    from accounts.models import LeaverReport, User
-    from accounts.rights import Scope
+    from accounts.models import User
+    from lifecycle import services as lifecycle
+    from lifecycle.models import LeaverReport
+    from rights.scope import Scope
+    from rightsadmin.demo import DEMO_PASSWORD
 
     account = User.objects.select_related("official", "registered_unit").get(username="retired.4701")
     account.set_password(DEMO_PASSWORD)
@@ -28,8 +29,8 @@ def reported_leaver(demo):
 
 def test_central_admin_deactivates_a_reported_leaver_who_then_cannot_log_in(journey: Journey, reported_leaver,
                                                                             browser):
-    from accounts.demo import DEMO_PASSWORD
     from accounts.models import User
+    from rightsadmin.demo import DEMO_PASSWORD
 
     # The leaver is still logged in somewhere while the centre decides.
     leaver_context = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok")

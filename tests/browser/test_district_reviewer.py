@@ -15,9 +15,9 @@ def be(day) -> str:
 @pytest.fixture
 def pending_request(demo):
     """mismatch.4701 asked for the position and level its order names (ปลัดอำเภอ, ชำนาญการ)."""
-    from accounts import lifecycle
     from accounts.models import Level, Position, User
-    from accounts.rights import today
+    from lifecycle import services as lifecycle
+    from rights.scope import today
 
     account = User.objects.get(username="mismatch.4701")
     return lifecycle.change_request_file(
@@ -28,7 +28,8 @@ def pending_request(demo):
 
 
 def test_district_reviewer_reports_a_retired_account_and_approves_a_change_request(journey: Journey, pending_request):
-    from accounts.models import LeaverReport, User
+    from accounts.models import User
+    from lifecycle.models import LeaverReport
 
     page = journey.page
     main = page.get_by_role("main")

@@ -11,14 +11,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def be_today() -> str:
-    from accounts.rights import today
+    from rights.scope import today
 
     day = today()
     return f"{day.year + 543}-{day.month:02d}-{day.day:02d}"
 
 
 def test_district_staff_files_a_change_request_and_issues_a_fee_receipt(journey: Journey):
-    from accounts.models import ChangeRequest
+    from lifecycle.models import ChangeRequest
     from receipts.models import Receipt
 
     page = journey.page

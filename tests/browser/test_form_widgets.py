@@ -21,8 +21,8 @@ MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนา�
 
 
 def test_calendar_writes_buddhist_era_dates_that_filter_the_receipts(journey: Journey):
-    from accounts.rights import today
     from receipts.models import Receipt
+    from rights.scope import today
 
     page = journey.page
     main = page.get_by_role("main")
@@ -88,7 +88,8 @@ def test_calendar_writes_buddhist_era_dates_that_filter_the_receipts(journey: Jo
 
 
 def test_unit_search_narrows_the_list_and_the_request_is_filed_with_the_chosen_unit(journey: Journey):
-    from accounts.models import ChangeRequest, Unit
+    from accounts.models import Unit
+    from lifecycle.models import ChangeRequest
 
     page = journey.page
     main = page.get_by_role("main")

@@ -34,7 +34,8 @@ def person(demo):
 
 
 def holds(account, code: str, unit_code: str) -> bool:
-    from accounts.models import Role, Unit, UnitUserObjectPermission
+    from accounts.models import Unit, UnitUserObjectPermission
+    from rights.models import Role
 
     return UnitUserObjectPermission.objects.filter(
         user=account, permission=Role.objects.get(code=code).permission, content_object=Unit.objects.get(code=unit_code)
@@ -52,9 +53,10 @@ def fill_line(line, *, official, role, unit, start) -> None:
 
 
 def test_an_order_grants_only_once_a_second_reviewer_confirms_it_and_the_sync_is_applied(journey: Journey, person):
-    from accounts.models import AssignmentOrder, OrderLine, Role, Unit, User
-    from accounts.rights import today
+    from accounts.models import Unit, User
     from events.models import Event
+    from rights.models import AssignmentOrder, OrderLine, Role
+    from rights.scope import today
 
     page = journey.page
     main = page.get_by_role("main")

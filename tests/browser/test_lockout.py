@@ -8,8 +8,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_three_wrong_passwords_lock_the_account(journey: Journey):
-    from accounts.demo import DEMO_PASSWORD
     from events.models import Event
+    from rightsadmin.demo import DEMO_PASSWORD
 
     page = journey.page
     main = page.get_by_role("main")

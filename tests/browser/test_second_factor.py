@@ -17,10 +17,10 @@ def test_reviewer_enrols_logs_in_with_the_code_and_locks_after_three_wrong(journ
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.activation import activation_issue
     from accounts.models import User
-    from accounts.rights import cached_account_rights
     from events.models import Event
+    from rights.scope import cached_account_rights
+    from signin.activation import activation_issue
 
     # A new reviewer: no password, no device. The province reviewer issues the activation link.
     account = User.objects.get(username="reviewer.4701")

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Unit
-from accounts.rights import today
-from accounts.thai import parse_date
 from audit.report import REPORT_COLUMNS, audit_report_rows, scope_of_unit
-from rightsadmin.exports import csv_bytes, xlsx_bytes
+from core.exports import csv_bytes, xlsx_bytes
+from core.thai import parse_date
+from rights.scope import today
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.rights import today
-from accounts.thai import parse_date
 from audit.models import ReviewRound
 from audit.rounds import round_reminders_send
+from core.thai import parse_date
+from rights.scope import today
 
 
 class Command(BaseCommand):

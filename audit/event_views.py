@@ -1,0 +1,169 @@
+"""The event log for reviewers: browse and export the entries of their scope.
+
+Views are the one place where the log looks at the rest of the project (the viewer's scope comes from
+rights.scope); the models and services of the log import nothing of the other apps.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from events.models import Event
+from events.registry import EVENT_ACTIONS
+from events.services import event_record
+
+MENU = "menu_view_event_log"
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+
+
+def scope_label(scope) -> str:
+    """The offices an export covers, for its title block."""
+    return "ทั้งประเทศ" if scope.national else ", ".join(root.display_name for root in scope.roots)
+
+
+def viewer_scope(user):
+    from rights.scope import cached_account_rights
+
+    scope = cached_account_rights(user).scope_for(MENU)
+    if not scope:
+        raise PermissionDenied
+    return scope
+
+
+def events_in_scope(scope) -> QuerySet[Event]:
+    """Entries about units in the scope. Entries without a unit (e.g. a failed login for an unknown name) are
+    national: only the centre sees them."""
+    if scope.national:
+        return Event.objects.all()
+    condition = Q()
+    for root in scope.roots:
+        condition |= Q(unit_path__startswith=root.path)
+    return Event.objects.filter(condition)
+
+
+def _parse_date(text: str) -> datetime.date:
+    from core.thai import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+class EventFilterForm(forms.Form):
+    action = forms.ChoiceField(label=gettext_lazy("การกระทำ"), required=False)
+    q = forms.CharField(label=gettext_lazy("ผู้กระทำหรือรายการ"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    unit = forms.CharField(label=gettext_lazy("รหัสหน่วยงาน"), required=False, max_length=32,
+                           widget=forms.TextInput(attrs={"size": 8}))
+    # data-thai-date: the calendar button of static/js/thai-date.js (the event log imports no other app, so not
+    # accounts' ThaiDateInput itself).
+    date_from = forms.CharField(label=gettext_lazy("ตั้งแต่วันที่"), required=False,
+                                widget=forms.TextInput(attrs={"placeholder": "01/01/2569", "size": 11,
+                                                              "autocomplete": "off", "data-thai-date": ""}))
+    date_to = forms.CharField(label=gettext_lazy("ถึงวันที่"), required=False,
+                              widget=forms.TextInput(attrs={"placeholder": "31/12/2569", "size": 11,
+                                                            "autocomplete": "off", "data-thai-date": ""}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("ทั้งหมด"))] + [
+            (code, f"{label} ({code})") for code, label in sorted(EVENT_ACTIONS.items())
+        ]
+
+    def clean_date_from(self):
+        return _parse_date(self.cleaned_data["date_from"]) if self.cleaned_data["date_from"] else None
+
+    def clean_date_to(self):
+        return _parse_date(self.cleaned_data["date_to"]) if self.cleaned_data["date_to"] else None
+
+    def apply(self, qs: QuerySet[Event]) -> QuerySet[Event]:
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        if data["action"]:
+            qs = qs.filter(action=data["action"])
+        if data["q"]:
+            qs = qs.filter(Q(actor_label__icontains=data["q"]) | Q(target_label__icontains=data["q"])
+                           | Q(target_id=data["q"]))
+        if data["unit"]:
+            qs = qs.filter(unit_path__contains=f"/{data['unit'].strip()}/")  # the unit and every unit below it
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            qs = qs.filter(occurred_at__gte=datetime.datetime.combine(data["date_from"], datetime.time.min, tz))
+        if data["date_to"]:
+            qs = qs.filter(occurred_at__lt=datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1),
+                                                                     datetime.time.min, tz))
+        return qs
+
+
+def describe(event: Event) -> dict:
+    return {
+        "event": event,
+        "label": EVENT_ACTIONS.get(event.action, event.action),
+        "before": event.data.get("before") if isinstance(event.data, dict) else None,
+        "after": event.data.get("after") if isinstance(event.data, dict) else None,
+        "data": json.dumps(event.data, ensure_ascii=False, indent=1, sort_keys=True),
+    }
+
+
+class EventLogView(TemplateView):
+    template_name = "events/log.html"
+
+    def get_context_data(self, **kwargs):
+        scope = viewer_scope(self.request.user)
+        form = EventFilterForm(self.request.GET or None)
+        qs = events_in_scope(scope)
+        qs = form.apply(qs) if self.request.GET else qs
+        page = Paginator(qs.order_by("-seq"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=form, page_obj=page, rows=[describe(e) for e in page], national=scope.national, **kwargs
+        )
+
+
+class EventLogExportView(View):
+    def get(self, request, fmt: str):
+        from core.exports import ExportTitle, export_response, exporter_name
+        from core.http import client_ip
+        from core.thai import be_iso
+
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        scope = viewer_scope(request.user)
+        form = EventFilterForm(request.GET or None)
+        qs = events_in_scope(scope)
+        qs = form.apply(qs) if request.GET else qs
+        events = list(qs.order_by("seq")[:EXPORT_LIMIT])
+        # The CSV keeps the column names programs check the chain with; the XLSX is read by people.
+        header = ["seq", "occurred_at", "actor", "action", "action_th", "target_type", "target_id", "target",
+                  "unit_path", "ip_address", "data", "prev_hash", "hash"] if fmt == "csv" else [
+            "ลำดับ", "เวลา", "ผู้กระทำ", "รหัสการกระทำ", "การกระทำ", "ประเภทรายการ", "รหัสรายการ", "รายการ",
+            "หน่วยงาน", "หมายเลข IP", "รายละเอียด", "แฮชก่อนหน้า", "แฮช"]
+        rows = [
+            [e.seq, timezone.localtime(e.occurred_at).isoformat() if fmt == "csv" else e.occurred_at, e.actor_label,
+             e.action,
+             str(EVENT_ACTIONS.get(e.action, "")), e.target_type, e.target_id, e.target_label, e.unit_path,
+             e.ip_address or "", json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash]
+            for e in events
+        ]
+        event_record(
+            action="events.log.exported", actor=request.user, target_label=f"{len(rows)} รายการ",
+            unit=request.user.registered_unit, ip_address=client_ip(request),
+            data={"format": fmt, "rows": len(rows), "filters": {k: v for k, v in request.GET.items()}},
+        )
+        return export_response(fmt, f"event-log-{be_iso(timezone.localdate())}", header, rows, title=ExportTitle(
+            "บันทึกเหตุการณ์", sheet="บันทึกเหตุการณ์", office=scope_label(scope),
+            exported_by=exporter_name(request.user)))

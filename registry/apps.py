@@ -1,0 +1,9 @@
+"""Importers of the HR record, accounts and orders, and their pages."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = _("นำเข้าข้อมูลทะเบียน")
