@@ -24,8 +24,10 @@ from api.serializers_lifecycle import (
 )
 from core.http import client_ip
 from lifecycle import services as lifecycle
+from lifecycle.access import change_request_access
 from lifecycle.models import ChangeRequest, LeaverReport
 from lifecycle.views import change_requests_visible_to
+from rights.access import account_access
 from rights.scope import Scope, cached_account_rights
 from rights.selectors import account_with_registry
 
@@ -96,7 +98,7 @@ class ChangeRequestDecideView(GenericAPIView):
     )
     def post(self, request, pk: int):
         scope = menu_scope(request, "menu_decide_change_requests")
-        change_request = scope.filter(ChangeRequest.objects.all(), "account__registered_unit").filter(pk=pk).first()
+        change_request = change_request_access.filter(ChangeRequest.objects.all(), scope).filter(pk=pk).first()
         if change_request is None:
             raise OutOfScope()
         form = ChangeRequestDecisionSerializer(data=request.data)
@@ -169,7 +171,7 @@ class LeaverReportListCreateView(GenericAPIView):
     def post(self, request):
         scope = menu_scope(request, "menu_report_leavers")
         form = LeaverReportFileSerializer(
-            data=request.data, context={"accounts_in_scope": scope.filter(User.objects.all(), "registered_unit")}
+            data=request.data, context={"accounts_in_scope": account_access.filter(User.objects.all(), scope)}
         )
         form.is_valid(raise_exception=True)
         data = form.validated_data

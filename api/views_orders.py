@@ -21,6 +21,7 @@ from api.serializers_orders import (
 )
 from core.http import client_ip
 from lifecycle import services as lifecycle
+from rights.access import order_access
 from rights.models import AssignmentOrder, OrderLine
 from rights.selectors import orders_awaiting_confirmation
 
@@ -31,7 +32,7 @@ MENU = "menu_record_orders"
 def _orders(scope):
     lines = OrderLine.objects.select_related("role", "unit", "position", "level", "recorded_by", "confirmed_by")
     return (
-        scope.filter(AssignmentOrder.objects.all(), "issuing_unit")
+        order_access.filter(AssignmentOrder.objects.all(), scope)
         .select_related("issuing_unit", "recorded_by")
         .prefetch_related(Prefetch("lines", queryset=lines.order_by("pk")))
     )

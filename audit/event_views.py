@@ -1,7 +1,6 @@
-"""The event log for reviewers: browse and export the entries of their scope.
+"""The event log for reviewers: browse and export the entries of their scope (audit.access.event_access).
 
-Views are the one place where the log looks at the rest of the project (the viewer's scope comes from
-rights.scope); the models and services of the log import nothing of the other apps.
+The log itself (events) imports no other app; its screens live here, above the rights that scope them.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import datetime
 import json
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,11 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from audit.access import event_access
+from core.exports import ExportTitle, export_response, exporter_name
+from core.forms import ThaiDateField, ThaiDateInput
+from core.http import client_ip
+from core.thai import be_iso
 from events.models import Event
 from events.registry import EVENT_ACTIONS
 from events.services import event_record
+from rights.access import EVENT_LOG_MENU, MenuRequiredMixin
 
-MENU = "menu_view_event_log"
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
@@ -34,61 +37,22 @@ def scope_label(scope) -> str:
     return "ทั้งประเทศ" if scope.national else ", ".join(root.display_name for root in scope.roots)
 
 
-def viewer_scope(user):
-    from rights.scope import cached_account_rights
-
-    scope = cached_account_rights(user).scope_for(MENU)
-    if not scope:
-        raise PermissionDenied
-    return scope
-
-
-def events_in_scope(scope) -> QuerySet[Event]:
-    """Entries about units in the scope. Entries without a unit (e.g. a failed login for an unknown name) are
-    national: only the centre sees them."""
-    if scope.national:
-        return Event.objects.all()
-    condition = Q()
-    for root in scope.roots:
-        condition |= Q(unit_path__startswith=root.path)
-    return Event.objects.filter(condition)
-
-
-def _parse_date(text: str) -> datetime.date:
-    from core.thai import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise forms.ValidationError(str(exc)) from None
-
-
 class EventFilterForm(forms.Form):
     action = forms.ChoiceField(label=gettext_lazy("การกระทำ"), required=False)
     q = forms.CharField(label=gettext_lazy("ผู้กระทำหรือรายการ"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
     unit = forms.CharField(label=gettext_lazy("รหัสหน่วยงาน"), required=False, max_length=32,
                            widget=forms.TextInput(attrs={"size": 8}))
-    # data-thai-date: the calendar button of static/js/thai-date.js (the event log imports no other app, so not
-    # accounts' ThaiDateInput itself).
-    date_from = forms.CharField(label=gettext_lazy("ตั้งแต่วันที่"), required=False,
-                                widget=forms.TextInput(attrs={"placeholder": "01/01/2569", "size": 11,
-                                                              "autocomplete": "off", "data-thai-date": ""}))
-    date_to = forms.CharField(label=gettext_lazy("ถึงวันที่"), required=False,
-                              widget=forms.TextInput(attrs={"placeholder": "31/12/2569", "size": 11,
-                                                            "autocomplete": "off", "data-thai-date": ""}))
+    date_from = ThaiDateField(label=gettext_lazy("ตั้งแต่วันที่"), required=False, help_text="",
+                              widget=ThaiDateInput(attrs={"placeholder": "01/01/2569", "size": 11}))
+    date_to = ThaiDateField(label=gettext_lazy("ถึงวันที่"), required=False, help_text="",
+                            widget=ThaiDateInput(attrs={"placeholder": "31/12/2569", "size": 11}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("ทั้งหมด"))] + [
             (code, f"{label} ({code})") for code, label in sorted(EVENT_ACTIONS.items())
         ]
-
-    def clean_date_from(self):
-        return _parse_date(self.cleaned_data["date_from"]) if self.cleaned_data["date_from"] else None
-
-    def clean_date_to(self):
-        return _parse_date(self.cleaned_data["date_to"]) if self.cleaned_data["date_to"] else None
 
     def apply(self, qs: QuerySet[Event]) -> QuerySet[Event]:
         if not self.is_valid():
@@ -120,13 +84,15 @@ def describe(event: Event) -> dict:
     }
 
 
-class EventLogView(TemplateView):
+class EventLogView(MenuRequiredMixin, TemplateView):
+    menu = EVENT_LOG_MENU
+    policy = event_access
     template_name = "events/log.html"
 
     def get_context_data(self, **kwargs):
-        scope = viewer_scope(self.request.user)
+        scope = self.scope
         form = EventFilterForm(self.request.GET or None)
-        qs = events_in_scope(scope)
+        qs = self.rows_in_scope()
         qs = form.apply(qs) if self.request.GET else qs
         page = Paginator(qs.order_by("-seq"), PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
@@ -134,17 +100,17 @@ class EventLogView(TemplateView):
         )
 
 
-class EventLogExportView(View):
+class EventLogExportView(MenuRequiredMixin, View):
+    menu = EVENT_LOG_MENU
+    policy = event_access
+
     def get(self, request, fmt: str):
-        from core.exports import ExportTitle, export_response, exporter_name
-        from core.http import client_ip
-        from core.thai import be_iso
 
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        scope = viewer_scope(request.user)
+        scope = self.scope
         form = EventFilterForm(request.GET or None)
-        qs = events_in_scope(scope)
+        qs = self.rows_in_scope()
         qs = form.apply(qs) if request.GET else qs
         events = list(qs.order_by("seq")[:EXPORT_LIMIT])
         # The CSV keeps the column names programs check the chain with; the XLSX is read by people.

@@ -15,16 +15,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import Unit
 from audit import rounds
+from audit.access import round_item_access
 from audit.models import CLEAN, ReviewRound, RoundItem
 from core.forms import ThaiDateField
 from core.http import client_ip
 from core.thai import be_iso
 from lifecycle.models import ChangeRequest, LeaverReport
-from rights.scope import cached_account_rights, today
+from rights.access import REVIEW_MENU, MenuRequiredMixin
+from rights.scope import today
 
-MENU = "menu_review_accounts"
 ITEMS_PER_PAGE = 50
 
 
@@ -54,19 +54,13 @@ class BulkDecisionForm(ItemDecisionForm):
         self.fields["items"].choices = [(pk, pk) for pk in item_ids]
 
 
-class RoundMixin:
-    def dispatch(self, request, *args, **kwargs):
-        self.scope = cached_account_rights(request.user).scope_for(MENU)
-        if not self.scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class RoundMixin(MenuRequiredMixin):
+    menu = REVIEW_MENU
+    policy = round_item_access
 
     def get_round(self) -> ReviewRound:
         return get_object_or_404(ReviewRound.objects.select_related("opened_by", "closed_by"), pk=self.kwargs["pk"])
 
-    def unit_in_scope(self, code: str) -> Unit:
-        # Outside the viewer's scope an office does not exist for them.
-        return get_object_or_404(self.scope.units().select_related("parent"), code=code)
 
 
 class RoundListView(RoundMixin, TemplateView):
@@ -76,7 +70,7 @@ class RoundListView(RoundMixin, TemplateView):
         review_rounds = list(ReviewRound.objects.select_related("opened_by").order_by("-opened_at")[:50])
         counts = {
             row["round_id"]: row
-            for row in self.scope.filter(RoundItem.objects.filter(round__in=review_rounds), "unit")
+            for row in round_item_access.filter(RoundItem.objects.filter(round__in=review_rounds), self.scope)
             .values("round_id")
             .annotate(total=Count("pk"), open_items=Count("pk", filter=Q(decision=RoundItem.Decision.NOT_VERIFIED)))
         }
@@ -215,7 +209,7 @@ class RoundItemDecideView(RoundMixin, View):
 
     def post(self, request, pk: int):
         item = get_object_or_404(
-            self.scope.filter(RoundItem.objects.select_related("round", "unit", "account"), "unit"), pk=pk
+            round_item_access.filter(RoundItem.objects.select_related("round", "unit", "account"), self.scope), pk=pk
         )
         form = ItemDecisionForm(request.POST)
         back = reverse("audit:round-office", args=[item.round_id, item.unit.code])

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, UnitUserObjectPermission, User
+from audit.access import round_item_access
 from audit.engine import audit_account, audit_accounts
 from audit.models import CLEAN, ReviewRound, RoundItem, RoundReminder
 from core.thai import format_be_date
@@ -413,9 +414,7 @@ def undecided_items_count(user, rights):
     scope = rights.scope_for("menu_review_accounts")
     if scope.national:  # the centre follows completion, it does not answer for the offices
         return 0
-    return scope.filter(
-        RoundItem.objects.filter(round__closed_at__isnull=True, decision=D.NOT_VERIFIED), "unit"
-    )
+    return round_item_access.filter(RoundItem.objects.filter(round__closed_at__isnull=True, decision=D.NOT_VERIFIED), scope)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from core.sorting import (
 )
 from core.templatetags.thai import be_datetime
 from core.thai import format_be_date, thai_sort_key
+from rights.access import account_access
 from rights.flags import FLAG_CODES, FLAGS
 from rights.models import OrderLine
 from rights.reference_cache import reference_objects
@@ -352,7 +353,7 @@ def summary_export_rows(summary: Summary, *, include_extra: bool = False) -> tup
 
 def account_in_scope(*, scope: Scope, pk: int) -> User | None:
     """The account if its registered unit lies in the scope (active or not), else None."""
-    return scope.filter(User.objects.filter(pk=pk), "registered_unit").select_related("registered_unit").first()
+    return account_access.filter(User.objects.filter(pk=pk), scope).select_related("registered_unit").first()
 
 
 @dataclass

@@ -16,14 +16,14 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts.models import Unit
+from audit.access import round_item_access
 from audit.engine import audit_accounts
 from audit.models import ReviewRound, RoundItem
 from audit.rounds import Completion
+from rights.access import REVIEW_MENU, menu_scope
 from rights.denials import REPEATED_DENIALS_DAYS, repeated_denials
 from rights.flags import FLAG_CODES, FLAGS
-from rights.scope import Scope, cached_account_rights, today
-
-REVIEW_MENU = "menu_review_accounts"
+from rights.scope import Scope, today
 
 D = RoundItem.Decision
 
@@ -108,7 +108,7 @@ def _flags(scope: Scope, as_of: datetime.date) -> tuple[int, list[FlagTodo]]:
 
 def _rounds(scope: Scope, on: datetime.date) -> list[RoundTodo]:
     rows = (
-        scope.filter(RoundItem.objects.filter(round__closed_at__isnull=True), "unit")
+        round_item_access.filter(RoundItem.objects.filter(round__closed_at__isnull=True), scope)
         .values("round_id", "decision").annotate(n=Count("pk")).order_by()
     )
     rounds = {r.pk: RoundTodo(r, on=on) for r in ReviewRound.objects.filter(closed_at__isnull=True).order_by("deadline")}
@@ -124,7 +124,7 @@ def _rounds(scope: Scope, on: datetime.date) -> list[RoundTodo]:
 
 def reviewer_todo(user) -> ReviewerTodo | None:
     """The reviewer's to-do within their review scope, or None for an account that reviews nothing."""
-    scope = cached_account_rights(user).scope_for(REVIEW_MENU)
+    scope = menu_scope(user, REVIEW_MENU)
     if not scope:
         return None
     on = today()

@@ -10,10 +10,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,37 +45,26 @@ from core.national_id import format_national_id
 from core.pdf import PdfUnavailable, render_pdf
 from core.thai import be_iso
 from events.services import event_record
+from rights.access import REVIEW_MENU, MenuRequiredMixin, account_access
 from rights.flags import flag_label
-from rights.scope import AccountRights, Scope, cached_account_rights
+from rights.scope import AccountRights
 from rights.selectors import signer_of
 from signin.second_factor import has_second_factor
 
-REVIEW_MENU = "menu_review_accounts"
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-class ReviewMixin:
-    """The viewer's review scope, checked before anything else."""
+class ReviewMixin(MenuRequiredMixin):
+    """The viewer's review scope, checked before anything else (rights.access)."""
 
-    scope: Scope
-
-    def dispatch(self, request, *args, **kwargs):
-        self.scope = cached_account_rights(request.user).scope_for(REVIEW_MENU)
-        if not self.scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    menu = REVIEW_MENU
+    policy = account_access
 
     @property
     def masked(self) -> bool:
         """National IDs are masked in lists and exports for everyone but the central admins."""
         return not self.scope.national
-
-    def unit_in_scope(self, code: str, *, kind: str | None = None) -> Unit:
-        unit = get_object_or_404(Unit.objects.select_related("parent"), code=code, **({"kind": kind} if kind else {}))
-        if not self.scope.contains(unit):
-            raise Http404  # not 403: a reviewer of 4701 must not learn what 4702 holds, not even that it exists
-        return unit
 
     def breadcrumbs(self, unit: Unit | None) -> list[dict]:
         """Links up the tree, as far as the viewer may go."""

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from accounts.models import Official, Unit, User
 from core.http import client_ip
 from lifecycle import services as lifecycle
+from lifecycle.access import change_request_access, leaver_report_access
 from lifecycle.change_review import change_request_evidence, flag_labels
 from lifecycle.forms import (
     BaseOrderLineFormSet,
@@ -37,6 +38,7 @@ from lifecycle.forms import (
 from lifecycle.models import ChangeRequest, LeaverReport
 from lifecycle.services import locked_usernames
 from rights import rules
+from rights.access import MenuRequiredMixin, account_access, order_access, order_line_access
 from rights.denials import REPEATED_DENIALS_DAYS, repeated_denials
 from rights.models import AssignmentOrder, OrderLine, Role
 from rights.rules import order_line_in_force
@@ -67,29 +69,6 @@ def first_message(exc: ValidationError | PermissionDenied) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or _("ท่านไม่มีสิทธิ์ทำรายการนี้")
-
-
-class MenuRequiredMixin:
-    """403 without the menu; `self.scope` is where the viewer may use it."""
-
-    menu: str
-    national_only = False
-
-    def dispatch(self, request, *args, **kwargs):
-        self.scope: Scope = cached_account_rights(request.user).scope_for(self.menu)
-        if not self.scope or (self.national_only and not self.scope.national):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def account_in_scope(self, pk: int) -> User:
-        """The account `pk` when its unit is in the viewer's scope; 404 otherwise, as if it did not exist."""
-        account = get_object_or_404(User.objects.select_related("registered_unit"), pk=pk)
-        if not self.scope.contains(account.registered_unit):
-            raise Http404
-        return account
-
-    def accounts_in_scope(self) -> QuerySet[User]:
-        return self.scope.filter(User.objects.all(), "registered_unit")
 
 
 def serve_file(field_file, filename: str):
@@ -170,12 +149,12 @@ class ChangeRequestWithdrawView(View):
 
 def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
     """The holder's own requests, and those of accounts in the viewer's scope for deciding them."""
-    scope = cached_account_rights(user).scope_for("menu_decide_change_requests")
+    scope = change_request_access.scope_for(user, "decide")
     qs = ChangeRequest.objects.select_related(
         "account__registered_unit", "account__registered_position", "account__registered_level", "account__official",
         "position", "level", "unit", "previous_position", "previous_level", "previous_unit", "decided_by", "filed_by",
     )
-    in_scope = scope.filter(ChangeRequest.objects.all(), "account__registered_unit").values("pk")
+    in_scope = change_request_access.filter(ChangeRequest.objects.all(), scope).values("pk")
     return qs.filter(Q(account=user) | Q(pk__in=in_scope))
 
 
@@ -192,7 +171,7 @@ class ChangeRequestQueueView(MenuRequiredMixin, TemplateView):
             self.request.GET, default="created" if status == ChangeRequest.Status.PENDING else "-decided"
         )
         qs = (
-            self.scope.filter(ChangeRequest.objects.filter(status=status), "account__registered_unit")
+            change_request_access.filter(ChangeRequest.objects.filter(status=status), self.scope)
             .filter(account_search_condition(q, through="account__"))
             .select_related("account__registered_unit", "account__registered_position", "account__registered_level",
                             "position", "level", "unit", "decided_by")
@@ -207,10 +186,9 @@ class ChangeRequestDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         change_request = get_object_or_404(change_requests_visible_to(self.request.user), pk=self.kwargs["pk"])
         account = change_request.account
-        scope = cached_account_rights(self.request.user).scope_for("menu_decide_change_requests")
         may_decide = (
             change_request.status == ChangeRequest.Status.PENDING
-            and scope.contains(account.registered_unit)
+            and change_request_access.allows(self.request.user, "decide", change_request)
             and self.request.user.pk not in (account.pk, change_request.filed_by_id)
         )
         lines = []
@@ -237,7 +215,7 @@ class ChangeRequestDecideView(MenuRequiredMixin, View):
 
     def post(self, request, pk: int):
         change_request = get_object_or_404(
-            self.scope.filter(ChangeRequest.objects.all(), "account__registered_unit"), pk=pk
+            change_request_access.filter(ChangeRequest.objects.all(), self.scope), pk=pk
         )
         form = DecisionForm(request.POST)
         if not form.is_valid():
@@ -332,7 +310,7 @@ class LeaverReportListView(MenuRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         status = self.request.GET.get("status", "")
-        qs = self.scope.filter(LeaverReport.objects.all(), "unit")
+        qs = leaver_report_access.filter(LeaverReport.objects.all(), self.scope)
         if status in LeaverReport.Status.values:
             qs = qs.filter(status=status)
         qs = qs.select_related("account__official", "unit", "reported_by", "decided_by")
@@ -346,7 +324,7 @@ class LeaverEvidenceView(View):
         scope = rights.scope_for("menu_report_leavers")
         if rights.scope_for("menu_deactivate_accounts").national:
             scope = Scope(national=True)
-        report = get_object_or_404(scope.filter(LeaverReport.objects.all(), "unit"), pk=pk)
+        report = leaver_report_access.get_in(scope, pk)
         return serve_file(report.evidence, f"leaver-report-{pk}.pdf")
 
 
@@ -420,7 +398,7 @@ class OrderListView(MenuRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
         qs = (
-            self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit")
+            order_access.filter(AssignmentOrder.objects.all(), self.scope)
             .select_related("issuing_unit", "recorded_by")
             .annotate(pending=Exists(pending))
         )
@@ -502,7 +480,7 @@ class OrderDetailView(MenuRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order = get_object_or_404(
-            self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit").select_related("issuing_unit", "recorded_by"),
+            order_access.filter(AssignmentOrder.objects.all(), self.scope).select_related("issuing_unit", "recorded_by"),
             pk=self.kwargs["pk"],
         )
         lines = list(order.lines.select_related("role", "unit", "position", "level", "recorded_by",
@@ -514,9 +492,9 @@ class OrderDetailView(MenuRequiredMixin, TemplateView):
         # Accounts of the people named, registered elsewhere: a transfer can move them here under this order.
         accounts = {}
         # Only accounts in the viewer's scope are shown: the order may name people registered elsewhere.
-        for account in self.scope.filter(User.objects.filter(
+        for account in account_access.filter(User.objects.filter(
             is_active=True, official_id__in={line.official_id for line in lines}
-        ), "registered_unit").select_related("registered_unit"):
+        ), self.scope).select_related("registered_unit"):
             accounts.setdefault(account.official_id, []).append(account)
         rows = []
         for line in lines:
@@ -541,7 +519,7 @@ class OrderRevokeView(MenuRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        order = get_object_or_404(self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit"), pk=pk)
+        order = order_access.get_in(self.scope, pk)
         try:
             lifecycle.order_revoke(order=order, actor=request.user, reason=request.POST.get("reason", ""),
                                    typed_number=request.POST.get("typed_number", ""), scope=self.scope,
@@ -560,7 +538,7 @@ class OrderConfirmView(MenuRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        order = get_object_or_404(self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit"), pk=pk)
+        order = order_access.get_in(self.scope, pk)
         try:
             confirmed = lifecycle.order_confirm(order=order, actor=request.user, scope=self.scope,
                                                 ip_address=client_ip(request))
@@ -576,7 +554,7 @@ class OrderScanView(MenuRequiredMixin, View):
     menu = "menu_record_orders"
 
     def get(self, request, pk: int):
-        order = get_object_or_404(self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit"), pk=pk)
+        order = order_access.get_in(self.scope, pk)
         return serve_file(order.scan, f"order-{pk}.pdf")
 
 
@@ -586,7 +564,7 @@ class AccountMoveView(MenuRequiredMixin, View):
 
     def post(self, request, line_pk: int):
         line = get_object_or_404(
-            self.scope.filter(OrderLine.objects.all(), "unit").select_related("order"), pk=line_pk
+            order_line_access.filter(OrderLine.objects.all(), self.scope).select_related("order"), pk=line_pk
         )
         # The account must be in the caller's scope too: 404 for one registered at an office they do not answer for.
         account = get_object_or_404(

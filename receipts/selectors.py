@@ -16,19 +16,15 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from core.sorting import SortableColumns, SortColumn, SortOrder
+from receipts.access import payin_slip_access, receipt_access
 from receipts.models import CATEGORY_ROLE, Category, PayInSlip, Receipt
 from rights.scope import RoleAtUnit, Scope, cached_account_rights
 from rights.selectors import person_search
 
-ISSUE_MENU = "menu_issue_receipts"
-REVIEW_MENU = "menu_review_accounts"
-
 
 def receipt_scope(user: User) -> Scope:
     """The units whose receipts `user` may look at: where they issue, and where they review."""
-    rights = cached_account_rights(user)
-    issue, review = rights.scope_for(ISSUE_MENU), rights.scope_for(REVIEW_MENU)
-    return Scope(roots=[*issue.roots, *review.roots], national=issue.national or review.national)
+    return receipt_access.scope_for(user, "view")
 
 
 def receipt_roles_held(user: User) -> list[RoleAtUnit]:
@@ -63,7 +59,7 @@ def receipt_list(
 ) -> QuerySet[Receipt]:
     """Receipts in the viewer's scope, filtered, newest first unless `order` says otherwise. `unit` narrows to
     that unit and below."""
-    qs = receipt_scope(viewer).filter(Receipt.objects.all(), "unit")
+    qs = receipt_access.filter(Receipt.objects.all(), receipt_scope(viewer))
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if date_from:
@@ -99,13 +95,13 @@ def _payer_national_id_condition(search: str) -> Q:
 
 def receipt_get(*, viewer: User, pk: int) -> Receipt:
     """One receipt in the viewer's scope with what its page and PDF show; Receipt.DoesNotExist otherwise."""
-    qs = receipt_scope(viewer).filter(Receipt.objects.all(), "unit")
+    qs = receipt_access.filter(Receipt.objects.all(), receipt_scope(viewer))
     return qs.select_related("unit", "fee_type", "voided_by", "payin_slip").prefetch_related("items").get(pk=pk)
 
 
 def receipt_issuers(*, viewer: User) -> list[tuple[int, str]]:
     """(account id, name as printed) of everyone who issued a receipt in the viewer's scope, for the filter."""
-    qs = receipt_scope(viewer).filter(Receipt.objects.all(), "unit")
+    qs = receipt_access.filter(Receipt.objects.all(), receipt_scope(viewer))
     pairs = dict(qs.order_by("issuer_name").values_list("issued_by_id", "issuer_name").distinct())
     return sorted(pairs.items(), key=lambda pair: pair[1])
 
@@ -194,7 +190,7 @@ def receipt_daily_summary(*, viewer: User, unit: Unit, day: datetime.date) -> Da
 
 
 def payin_slip_list(*, viewer: User, paid: bool | None = None, search: str = "") -> QuerySet[PayInSlip]:
-    qs = receipt_scope(viewer).filter(PayInSlip.objects.all(), "unit").annotate(
+    qs = payin_slip_access.filter(PayInSlip.objects.all(), receipt_scope(viewer)).annotate(
         is_paid=Exists(Receipt.objects.filter(payin_slip=OuterRef("pk"), voided_at__isnull=True))
     )
     if paid is not None:

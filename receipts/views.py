@@ -16,6 +16,7 @@ from core.pdf import PdfUnavailable
 from core.thai import be_iso
 from events.services import event_record
 from receipts import selectors, services
+from receipts.access import receipt_access
 from receipts.forms import (
     DailySummaryForm,
     PayInSlipForm,
@@ -26,16 +27,15 @@ from receipts.forms import (
     VoidForm,
 )
 from receipts.models import CATEGORY_ROLE, PayInSlip, Receipt
+from rights.access import menu_scope_or_403
 from rights.scope import cached_account_rights, today
 
 PAGE_SIZE = 50
 
 
 def _viewer_scope_or_403(request):
-    scope = selectors.receipt_scope(request.user)
-    if not scope:
-        raise PermissionDenied(_("ท่านไม่มีสิทธิ์ดูใบเสร็จรับเงิน"))
-    return scope
+    return menu_scope_or_403(request.user, receipt_access.menus_for("view"),
+                             message=_("ท่านไม่มีสิทธิ์ดูใบเสร็จรับเงิน"))
 
 
 def _held_roles_or_403(request):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,8 @@ from registry import jobs as import_jobs
 from registry.forms import RegistryImportForm, registry_import_max_bytes
 from registry.importers import IMPORTERS, Action
 from registry.jobs import PREVIEW_ROWS, UPLOAD_DIR, ImportJob, upload_dir
-from rights.scope import Scope, cached_account_rights
+from rights.access import IMPORT_MENU, MenuRequiredMixin, unit_access
+from rights.scope import Scope
 
 __all__ = ["SESSION_KEY", "UPLOAD_DIR", "upload_dir"]
 
@@ -36,16 +36,11 @@ SESSION_KEY = "registry_imports"
 MAX_PENDING = 3
 
 
-class RegistryImportAccessMixin:
-    """403 without the menu; `self.scope` is where the viewer may import (a province, or the whole country)."""
+class RegistryImportAccessMixin(MenuRequiredMixin):
+    """`self.scope` is where the viewer may import (a province, or the whole country)."""
 
-    menu = "menu_import_registry"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.scope: Scope = cached_account_rights(request.user).scope_for(self.menu)
-        if not self.scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    menu = IMPORT_MENU
+    policy = unit_access
 
 
 def _pending_uploads(request) -> dict[str, dict]:

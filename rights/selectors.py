@@ -12,6 +12,7 @@ from accounts.models import Official, User
 from core.national_id import normalize_national_id
 from core.sorting import SortableColumns, SortColumn
 from core.thai import thai_digits_to_arabic
+from rights.access import official_access, order_access
 from rights.models import AssignmentOrder, OrderLine
 from rights.scope import Scope
 
@@ -41,7 +42,7 @@ def orders_awaiting_confirmation(*, scope: Scope, viewer: User) -> QuerySet[Assi
     pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
     own = pending.filter(Q(recorded_by=viewer) | Q(official_id=viewer.official_id or ""))
     return (
-        scope.filter(AssignmentOrder.objects.filter(revoked_at__isnull=True), "issuing_unit")
+        order_access.filter(AssignmentOrder.objects.filter(revoked_at__isnull=True), scope)
         .exclude(recorded_by=viewer)
         .filter(Exists(pending))
         .exclude(Exists(own))
@@ -57,7 +58,7 @@ def people_on_record(*, national_ids, scope: Scope) -> dict[str, Official]:
     ids = {national_id for national_id in national_ids if national_id}
     if not ids:
         return {}
-    officials = scope.filter(Official.objects.filter(national_id__in=ids), "unit")
+    officials = official_access.filter(Official.objects.filter(national_id__in=ids), scope)
     return {official.national_id: official for official in officials.select_related("unit", "position", "level")}
 
 

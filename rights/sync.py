@@ -19,6 +19,7 @@ from django.db.models import Count, QuerySet
 from accounts.models import Unit, UnitUserObjectPermission, User
 from core.thai import format_be_date
 from rights import rules
+from rights.access import account_access
 from rights.models import OrderLine, Role
 from rights.rules import first_policy_refusal, quota_limit
 from rights.scope import Scope, policies_in_force
@@ -189,4 +190,4 @@ def rights_apply(
 
 
 def accounts_registered_in(scope: Scope) -> QuerySet[User]:
-    return scope.filter(User.objects.filter(is_active=True), "registered_unit")
+    return account_access.filter(User.objects.filter(is_active=True), scope)

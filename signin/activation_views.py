@@ -19,7 +19,7 @@ from django.views import View
 
 from accounts.models import ActivationCode, User
 from core.http import client_ip
-from lifecycle.views import MenuRequiredMixin
+from rights.access import MenuRequiredMixin
 from signin import activation
 
 ISSUE_MENU = "menu_review_accounts"

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lifecycle.access import change_request_access, leaver_report_access
+from rights.access import account_access
 from rights.scope import AccountRights, cached_account_rights
 
 
@@ -33,7 +35,7 @@ def pending_change_requests(user, rights: AccountRights) -> int:
     from lifecycle.models import ChangeRequest
 
     scope = rights.scope_for("menu_decide_change_requests")
-    return scope.filter(ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING), "account__registered_unit")
+    return change_request_access.filter(ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING), scope)
 
 
 def pending_leaver_reports(user, rights: AccountRights) -> int:
@@ -54,7 +56,7 @@ def returned_leaver_reports(user, rights: AccountRights) -> int:
     if scope.national:
         return 0  # the centre's own queue counts its pending reports
     later = LeaverReport.objects.filter(account=OuterRef("account"), created_at__gt=OuterRef("created_at"))
-    return scope.filter(LeaverReport.objects.filter(status=LeaverReport.Status.RETURNED), "unit").exclude(
+    return leaver_report_access.filter(LeaverReport.objects.filter(status=LeaverReport.Status.RETURNED), scope).exclude(
         Exists(later)
     )
 
@@ -70,7 +72,7 @@ def locked_accounts(user, rights: AccountRights) -> int:
     from lifecycle.services import locked_usernames
 
     scope = rights.scope_for("menu_review_accounts")
-    return scope.filter(User.objects.filter(username__in=locked_usernames()), "registered_unit")
+    return account_access.filter(User.objects.filter(username__in=locked_usernames()), scope)
 
 
 MENU = [

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.http import client_ip
-from lifecycle.views import MenuRequiredMixin
+from rights.access import MenuRequiredMixin
 from signin import second_factor
 from signin.login import failures_at
 
