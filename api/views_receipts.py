@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import Unit
 from accounts.signals import client_ip
-from api.exceptions import Conflict, MenuDenied, OutOfScope, ServiceUnavailable, right_refused
+from api.exceptions import MenuDenied, OutOfScope, ServiceUnavailable, conflict_when_coded, right_refused
 from api.permissions import unit_in_scope
 from api.schema import ErrorSerializer
 from api.serializers_receipts import (
@@ -176,8 +175,7 @@ class ReceiptVoidView(GenericAPIView):
         except services.ReceiptRefused as refusal:
             raise right_refused(refusal) from None
         except ValidationError as exc:
-            if exc.messages == [gettext(services.ALREADY_VOIDED)]:  # raised in the request's language
-                raise Conflict(gettext(services.ALREADY_VOIDED), code="ALREADY_VOIDED") from None
+            conflict_when_coded(exc, code=services.VOIDED, answer="ALREADY_VOIDED")
             raise
         return Response(ReceiptSerializer(_receipt_by_number(request, number)).data)
 
