@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms import formset_factory
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,6 +50,7 @@ from accounts.selectors import (
 )
 from accounts.services import account_unlock
 from accounts.signals import client_ip
+from rightsadmin.pdf import pdf_response
 
 PAGE_SIZE = 50
 SYNC_DISPLAY_LIMIT = 500
@@ -96,7 +97,7 @@ def serve_file(field_file, filename: str):
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=False, filename=filename, content_type="application/pdf")
+    return pdf_response(handle, filename)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ class ChangeRequestDecideView(MenuRequiredMixin, View):
 class ChangeRequestAttachmentView(View):
     def get(self, request, pk: int):
         change_request = get_object_or_404(change_requests_visible_to(request.user), pk=pk)
-        return serve_file(change_request.attachment, f"change-request-{pk}.pdf")
+        return serve_file(change_request.attachment, f"change-request-{pk}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -344,7 +345,7 @@ class LeaverEvidenceView(View):
         if rights.scope_for("menu_deactivate_accounts").national:
             scope = Scope(national=True)
         report = get_object_or_404(scope.filter(LeaverReport.objects.all(), "unit"), pk=pk)
-        return serve_file(report.evidence, f"leaver-report-{pk}.pdf")
+        return serve_file(report.evidence, f"leaver-report-{pk}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -574,7 +575,7 @@ class OrderScanView(MenuRequiredMixin, View):
 
     def get(self, request, pk: int):
         order = get_object_or_404(self.scope.filter(AssignmentOrder.objects.all(), "issuing_unit"), pk=pk)
-        return serve_file(order.scan, f"order-{pk}.pdf")
+        return serve_file(order.scan, f"order-{pk}")
 
 
 class AccountMoveView(MenuRequiredMixin, View):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
@@ -25,7 +24,7 @@ from api.serializers_receipts import (
 )
 from receipts import selectors, services
 from receipts.models import Receipt
-from rightsadmin.pdf import PdfUnavailable
+from rightsadmin.pdf import PdfUnavailable, pdf_response
 
 TAGS = ["ใบเสร็จรับเงิน"]
 NUMBER_PARAMETER = OpenApiParameter(
@@ -211,9 +210,7 @@ class ReceiptPdfView(GenericAPIView):
             content = receipt_pdf(receipt)
         except PdfUnavailable as exc:
             raise ServiceUnavailable(str(exc), code="PDF_UNAVAILABLE") from None
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="receipt-{ReceiptNumber.of(receipt)}.pdf"'
-        return response
+        return pdf_response(content, f"receipt-{ReceiptNumber.of(receipt)}")
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON even when the client asked for a PDF.

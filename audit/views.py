@@ -49,7 +49,7 @@ from audit.selectors import (
 )
 from events.services import event_record
 from rightsadmin.exports import ExportTitle, export_response, exporter_name
-from rightsadmin.pdf import PdfUnavailable, render_pdf
+from rightsadmin.pdf import PdfUnavailable, pdf_response, render_pdf
 
 REVIEW_MENU = "menu_review_accounts"
 PAGE_SIZE = 50
@@ -327,9 +327,7 @@ def _signed_form(request, template_name: str, context: dict, *, filename: str, b
             messages.error(request, str(exc))
             return redirect(back_url)
     record()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return response
+    return pdf_response(pdf, filename)
 
 
 def render_thai_pdf(template_name: str, context: dict) -> bytes:

@@ -255,6 +255,7 @@ def test_pdf_of_a_receipt(bearer, clerk, issued):
         missing_service(f"{response.json()['detail']} (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="receipt-{issued[0]}.pdf"'
     assert response.content.startswith(b"%PDF")
 
 
