@@ -116,7 +116,9 @@ def api_exception_handler(exc, context):
         # Raised while DRF parses the body; without this the client would get Django's HTML 400 page.
         exc = RequestTooLarge()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(*(exc.args or [None]))
+        # A service's refusal carries its own Thai reason, answered under our code; a bare one gets our reason.
+        reason = exc.args[0] if exc.args else None
+        exc = exceptions.PermissionDenied(reason, code="PERMISSION_DENIED") if reason else exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None  # not an API error: a real bug, left to Django's 500 handling and logging
@@ -139,8 +141,6 @@ def api_exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc.detail, str) else None
         if _is_our_code(code):
             body = {"code": code, "detail": str(exc.detail)}
-        elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail) != str(exc.default_detail):
-            body = {"code": generic_code, "detail": str(exc.detail)}  # a service's own Thai reason
         else:
             body = {"code": generic_code, "detail": generic_detail}
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
@@ -155,13 +155,18 @@ class Conflict(ApiError):
     default_detail = "รายการนี้อยู่ในสถานะที่ทำรายการนี้ไม่ได้แล้ว"
 
 
-def conflict_when_not_pending(exc: DjangoValidationError) -> None:
-    """A service's refusal because the thing was decided already (code NOT_PENDING) is a 409, told by its code.
+def conflict_when_coded(exc: DjangoValidationError, *, code: str, answer: str) -> None:
+    """A service's refusal with the error code `code` is a 409 with our code `answer`, told by its code.
 
     Services raise such refusals as a message or a list of them, never keyed by field (error_dict).
     """
-    if any(error.code == NOT_PENDING for error in getattr(exc, "error_list", ())):
-        raise Conflict(" ".join(exc.messages), code="NOT_PENDING") from None
+    if any(error.code == code for error in getattr(exc, "error_list", ())):
+        raise Conflict(" ".join(exc.messages), code=answer) from None
+
+
+def conflict_when_not_pending(exc: DjangoValidationError) -> None:
+    """A service's refusal because the thing was decided already (code NOT_PENDING) is a 409 NOT_PENDING."""
+    conflict_when_coded(exc, code=NOT_PENDING, answer="NOT_PENDING")
 
 
 class ServiceUnavailable(ApiError):

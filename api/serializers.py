@@ -7,7 +7,7 @@ import datetime
 from rest_framework import serializers
 from rest_framework.utils import html
 
-from core.thai import parse_iso_date
+from core.thai import DateUnreadable, parse_iso_date
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2199, 12, 31)
@@ -33,8 +33,8 @@ class ThaiDateField(serializers.DateField):
         else:
             try:
                 parsed = parse_iso_date(str(value))
-            except ValueError as exc:
-                raise serializers.ValidationError(str(exc), code="invalid") from None
+            except DateUnreadable as exc:
+                raise serializers.ValidationError(str(exc), code=exc.code) from None
         if not EARLIEST_DATE <= parsed <= LATEST_DATE:
             self.fail("range")
         return parsed

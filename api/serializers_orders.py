@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework import serializers
 
@@ -75,10 +74,7 @@ class OrderLineInputSerializer(serializers.Serializer):
 
     def validate_national_id(self, value: str) -> str:
         # Only the checksum: someone the HR record does not have yet is recorded as written, with a warning.
-        try:
-            return parse_national_id(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+        return parse_national_id(value)  # its ValidationError keeps its code (invalid_national_id) in the errors
 
     def validate_role(self, code: str) -> Role:
         role = Role.objects.filter(code=code.strip()).first()

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from api.serializers import ThaiDateField, UnitRefSerializer
@@ -127,10 +126,7 @@ class ReceiptIssueSerializer(serializers.Serializer):
     def validate_payer_national_id(self, value: str) -> str:
         if not value.strip():
             return ""
-        try:
-            return parse_national_id(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+        return parse_national_id(value)  # its ValidationError keeps its code (invalid_national_id) in the errors
 
 
 class ReceiptVoidSerializer(serializers.Serializer):

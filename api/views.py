@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from api.permissions import menu_scope, unit_in_scope
+from api.generics import ScopedListView
+from api.permissions import unit_in_scope
 from api.serializers import AuditQuerySerializer, AuditRowSerializer, MeSerializer
 from audit.report import REPORT_COLUMNS, audit_report_rows
 from core.http import client_ip
@@ -50,10 +50,8 @@ class MeView(APIView):
         return Response(MeSerializer(Me(account=account, rights=cached_account_rights(request.user))).data)
 
 
-class AuditReportView(GenericAPIView):
-    serializer_class = AuditRowSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="audit_list",
         tags=["ตรวจสอบสิทธิ์"],
         summary="รายงานผลการตรวจสอบสิทธิ์ (audit report)",
@@ -63,32 +61,36 @@ class AuditReportView(GenericAPIView):
         ),
         parameters=[AuditQuerySerializer],
         responses=AuditRowSerializer(many=True),
-    )
-    def get(self, request):
-        scope = menu_scope(request, "menu_review_accounts")
-        query = AuditQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+    ),
+)
+class AuditReportView(ScopedListView):
+    serializer_class = AuditRowSerializer
+    query_serializer_class = AuditQuerySerializer
+    menu = "menu_review_accounts"
+
+    def get_queryset(self):
+        self.unit = unit_in_scope(self.scope, code) if (code := self.query.get("unit")) else None
+        self.as_of = self.query.get("as_of") or today()
+        scope = Scope(roots=[self.unit]) if self.unit is not None else self.scope
+        return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in audit_report_rows(scope=scope, as_of=self.as_of)]
+
+    def paginate_queryset(self, rows):
+        page = super().paginate_queryset(rows)
         # National IDs are masked as on the review screens, for everyone but the central admins (need to know).
-        masked = not scope.national
-        unit = None
-        if code := query.validated_data.get("unit"):
-            unit = unit_in_scope(scope, code)
-            scope = Scope(roots=[unit])
-        as_of = query.validated_data.get("as_of") or today()
-        rows = [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in audit_report_rows(scope=scope, as_of=as_of)]
-        page = self.paginate_queryset(rows)
+        masked = not self.scope.national
         for row in page:
             row["flags"] = row["flags"].split(";") if row["flags"] else []
             if masked and row["national_id"]:
                 row["national_id"] = mask_national_id(row["national_id"])
         # A read of personal data is logged like a web export: who, what scope, how many rows.
+        unit, request = self.unit, self.request
         event_record(
             action="audit.report.exported", actor=request.user, target=unit,
             target_label=unit.display_name if unit is not None else "", unit=unit, ip_address=client_ip(request),
-            data={"report": "audit_api", "format": "json", "as_of": as_of, "rows": len(page), "total": len(rows),
+            data={"report": "audit_api", "format": "json", "as_of": self.as_of, "rows": len(page), "total": len(rows),
                   "page": request.query_params.get("page") or "1", "masked": masked},
         )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return page
 
 
 @extend_schema(exclude=True)

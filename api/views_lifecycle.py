@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import User
 from api.exceptions import MenuDenied, OutOfScope, conflict_when_not_pending
+from api.generics import ScopedListCreateView
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
 from api.serializers_lifecycle import (
@@ -24,7 +24,7 @@ from api.serializers_lifecycle import (
 )
 from core.http import client_ip
 from lifecycle import services as lifecycle
-from lifecycle.access import change_request_access
+from lifecycle.access import change_request_access, leaver_report_access
 from lifecycle.models import ChangeRequest, LeaverReport
 from lifecycle.views import change_requests_visible_to
 from rights.access import account_access
@@ -40,49 +40,51 @@ NOT_PENDING_RESPONSE = OpenApiResponse(ErrorSerializer, description="ราย�
 # Change requests
 
 
-class ChangeRequestListCreateView(GenericAPIView):
-    serializer_class = ChangeRequestSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="change_requests_list",
         tags=CHANGE_TAGS,
         summary="คำขอเปลี่ยนแปลงข้อมูล: ของตนเอง และของบัญชีในขอบเขตที่พิจารณาได้",
         parameters=[ChangeRequestQuerySerializer],
         responses=ChangeRequestSerializer(many=True),
-    )
-    def get(self, request):
-        query = ChangeRequestQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        requests = change_requests_visible_to(request.user).order_by("-created_at", "-pk")
-        if chosen := query.validated_data.get("status"):
-            requests = requests.filter(status=chosen)
-        page = self.paginate_queryset(requests)
-        return self.get_paginated_response(ChangeRequestSerializer(page, many=True).data)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         operation_id="change_requests_file",
         tags=CHANGE_TAGS,
         summary="ยื่นคำขอเปลี่ยนแปลงข้อมูลที่ลงทะเบียนของตนเอง",
         request=ChangeRequestFileSerializer,
         responses={201: ChangeRequestSerializer},
-    )
-    def post(self, request):
-        form = ChangeRequestFileSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+    ),
+)
+class ChangeRequestListCreateView(ScopedListCreateView):
+    serializer_class = ChangeRequestSerializer
+    query_serializer_class = ChangeRequestQuerySerializer
+    create_serializer_class = ChangeRequestFileSerializer
+    filter_fields = ("status",)
+
+    # No menu: everyone files their own requests and sees them; change_requests_visible_to adds those they decide.
+    def get_list_scope(self):
+        return None
+
+    def get_create_scope(self):
+        return None
+
+    def get_queryset(self):
+        return change_requests_visible_to(self.request.user).order_by("-created_at", "-pk")
+
+    def perform_create(self, data):
         change_request = lifecycle.change_request_file(
-            account=account_with_registry(pk=request.user.pk),
-            filed_by=request.user,
+            account=account_with_registry(pk=self.request.user.pk),
+            filed_by=self.request.user,
             position=data["position"],
             level=data["level"],
             unit=data["unit"],
             order_number=data["order_number"],
             order_date=data["order_date"],
             note=data["note"],
-            ip_address=client_ip(request),
+            ip_address=client_ip(self.request),
         )
-        change_request = change_requests_visible_to(request.user).get(pk=change_request.pk)
-        return Response(ChangeRequestSerializer(change_request).data, status=status.HTTP_201_CREATED)
+        return change_requests_visible_to(self.request.user).get(pk=change_request.pk)
 
 
 class ChangeRequestDecideView(GenericAPIView):
@@ -140,52 +142,57 @@ def _leaver_queryset():
     )
 
 
-class LeaverReportListCreateView(GenericAPIView):
-    serializer_class = LeaverReportSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="leaver_reports_list",
         tags=LEAVER_TAGS,
         summary="รายงานผู้พ้นจากหน้าที่ของหน่วยงานในขอบเขต (ส่วนกลาง: ทั้งหมด)",
         parameters=[LeaverReportQuerySerializer],
         responses=LeaverReportSerializer(many=True),
-    )
-    def get(self, request):
-        scope = _leaver_reports_visible_to(request)
-        query = LeaverReportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        reports = scope.filter(_leaver_queryset(), "unit")
-        if chosen := query.validated_data.get("status"):
-            reports = reports.filter(status=chosen)
-        page = self.paginate_queryset(reports)
-        return self.get_paginated_response(LeaverReportSerializer(page, many=True).data)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         operation_id="leaver_reports_file",
         tags=LEAVER_TAGS,
         summary="รายงานผู้พ้นจากหน้าที่ (เกษียณ ย้าย ลาออก ถึงแก่กรรม) ต่อส่วนกลาง",
         description="ทุกบัญชีในคำขอ หรือไม่มีเลย; บัญชีนอกขอบเขตอ่านเหมือนไม่มีอยู่",
         request=LeaverReportFileSerializer,
         responses={201: LeaverReportSerializer(many=True)},
-    )
-    def post(self, request):
-        scope = menu_scope(request, "menu_report_leavers")
-        form = LeaverReportFileSerializer(
-            data=request.data, context={"accounts_in_scope": account_access.filter(User.objects.all(), scope)}
-        )
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+    ),
+)
+class LeaverReportListCreateView(ScopedListCreateView):
+    serializer_class = LeaverReportSerializer
+    query_serializer_class = LeaverReportQuerySerializer
+    create_serializer_class = LeaverReportFileSerializer
+    filter_fields = ("status",)
+    created_many = True
+
+    def get_menu(self):
+        # Offices list and file what they report; the central bureau lists every report (get_list_scope).
+        if self.request.method == "POST":
+            return "menu_report_leavers"
+        return ("menu_report_leavers", "menu_deactivate_accounts")
+
+    def get_list_scope(self):
+        return _leaver_reports_visible_to(self.request)
+
+    def get_queryset(self):
+        return leaver_report_access.filter(_leaver_queryset(), self.scope)
+
+    def get_create_serializer_context(self):
+        accounts = account_access.filter(User.objects.all(), self.scope)
+        return {**super().get_create_serializer_context(), "accounts_in_scope": accounts}
+
+    def perform_create(self, data):
         reports = lifecycle.leaver_report_file(
             accounts=data["accounts"],
             reason=data["reason"],
             left_on=data["left_on"],
             note=data["note"],
-            actor=request.user,
-            scope=scope,
-            ip_address=client_ip(request),
+            actor=self.request.user,
+            scope=self.scope,
+            ip_address=client_ip(self.request),
         )
-        created = _leaver_queryset().filter(pk__in=[report.pk for report in reports])
-        return Response(LeaverReportSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+        return _leaver_queryset().filter(pk__in=[report.pk for report in reports])
 
 
 class LeaverReportDecideView(GenericAPIView):

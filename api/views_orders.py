@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.exceptions import OutOfScope, conflict_when_not_pending
+from api.generics import ScopedListCreateView
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
 from api.serializers_orders import (
@@ -38,31 +39,15 @@ def _orders(scope):
     )
 
 
-class OrderListCreateView(GenericAPIView):
-    serializer_class = OrderSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="orders_list",
         tags=ORDER_TAGS,
         summary="คำสั่งมอบหมายของหน่วยงานในขอบเขต พร้อมสถานะรอยืนยันของแต่ละรายการ",
         parameters=[OrderQuerySerializer],
         responses=OrderSerializer(many=True),
-    )
-    def get(self, request):
-        scope = menu_scope(request, MENU)
-        query = OrderQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        orders = _orders(scope)
-        state = query.validated_data.get("state")
-        if state == "pending":
-            pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
-            orders = orders.filter(Exists(pending))
-        elif state == "mine":
-            orders = orders.filter(pk__in=orders_awaiting_confirmation(scope=scope, viewer=request.user).values("pk"))
-        page = self.paginate_queryset(orders.order_by("-order_date", "-pk"))
-        return self.get_paginated_response(OrderSerializer(page, many=True).data)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         operation_id="orders_record",
         tags=ORDER_TAGS,
         summary="บันทึกคำสั่งมอบหมาย (รอผู้มีอำนาจอีกคนหนึ่งยืนยัน จึงจะให้สิทธิ์)",
@@ -70,12 +55,29 @@ class OrderListCreateView(GenericAPIView):
                     "SELF_DEALING) และบันทึกการปฏิเสธไว้",
         request=OrderRecordSerializer,
         responses={201: OrderRecordedSerializer},
-    )
-    def post(self, request):
-        scope = menu_scope(request, MENU)
-        form = OrderRecordSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+    ),
+)
+class OrderListCreateView(ScopedListCreateView):
+    serializer_class = OrderSerializer
+    query_serializer_class = OrderQuerySerializer
+    create_serializer_class = OrderRecordSerializer
+    created_serializer_class = OrderRecordedSerializer
+    menu = MENU
+
+    def get_queryset(self):
+        return _orders(self.scope).order_by("-order_date", "-pk")
+
+    def filter_queryset(self, orders):
+        state = self.query.get("state")
+        if state == "pending":
+            pending = OrderLine.objects.pending_confirmation().filter(order=OuterRef("pk"))
+            orders = orders.filter(Exists(pending))
+        elif state == "mine":
+            awaiting = orders_awaiting_confirmation(scope=self.scope, viewer=self.request.user)
+            orders = orders.filter(pk__in=awaiting.values("pk"))
+        return orders
+
+    def perform_create(self, data):
         lines = [
             lifecycle.OrderLineInput(
                 national_id=line["national_id"], written_name=line["written_name"], role=line["role"],
@@ -86,11 +88,15 @@ class OrderListCreateView(GenericAPIView):
         ]
         order = lifecycle.order_record(
             number=data["number"], order_date=data["order_date"], issuing_unit=data["issuing_unit"],
-            signer=data["signer"], actor=request.user, scope=scope, ip_address=client_ip(request), lines=lines,
+            signer=data["signer"], actor=self.request.user, scope=self.scope, ip_address=client_ip(self.request),
+            lines=lines,
         )
-        recorded = _orders(scope).get(pk=order.pk)
-        recorded.warnings = lifecycle.order_people_not_on_record(lines=lines, scope=scope)
-        return Response(OrderRecordedSerializer(recorded).data, status=status.HTTP_201_CREATED)
+        recorded = _orders(self.scope).get(pk=order.pk)
+        recorded.warnings = lifecycle.order_people_not_on_record(lines=lines, scope=self.scope)
+        return recorded
+
+    def get_created_url(self, order):
+        return reverse("api:order", args=[order.pk])
 
 
 class OrderDetailView(GenericAPIView):

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.utils.translation import gettext
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import renderers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Unit
-from api.exceptions import Conflict, MenuDenied, OutOfScope, ServiceUnavailable, right_refused
+from api.exceptions import MenuDenied, OutOfScope, ServiceUnavailable, conflict_when_coded, right_refused
+from api.generics import ScopedListCreateView
 from api.permissions import unit_in_scope
 from api.schema import ErrorSerializer
 from api.serializers_receipts import (
@@ -24,7 +24,7 @@ from api.serializers_receipts import (
     ReceiptVoidSerializer,
 )
 from core.http import client_ip
-from core.pdf import PdfUnavailable
+from core.pdf import PdfUnavailable, pdf_response
 from receipts import selectors, services
 from receipts.models import Receipt
 
@@ -63,30 +63,16 @@ def _receipt_by_number(request, number: str) -> Receipt:
     return receipt
 
 
-class ReceiptListCreateView(GenericAPIView):
-    serializer_class = ReceiptSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="receipts_list",
         tags=TAGS,
         summary="รายการใบเสร็จรับเงินในขอบเขตของผู้เรียก",
         description="ใบเสร็จของหน่วยงานที่ผู้เรียกออกใบเสร็จหรือตรวจสอบสิทธิ์ได้ (และหน่วยงานในสังกัด) ใหม่สุดก่อน",
         parameters=[ReceiptQuerySerializer],
         responses=ReceiptSerializer(many=True),
-    )
-    def get(self, request):
-        scope = _receipts_in_scope(request)
-        query = ReceiptQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = {name: value for name, value in query.validated_data.items() if value not in ("", None)}
-        unit: Unit | None = None
-        if code := filters.pop("unit", None):
-            unit = unit_in_scope(scope, code)
-        receipts = selectors.receipt_list(viewer=request.user, unit=unit, **filters).prefetch_related("items")
-        page = self.paginate_queryset(receipts)
-        return self.get_paginated_response(ReceiptSerializer(page, many=True).data)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         operation_id="receipts_issue",
         tags=TAGS,
         summary="ออกใบเสร็จรับเงิน",
@@ -102,17 +88,37 @@ class ReceiptListCreateView(GenericAPIView):
                         "ได้ใบเสร็จใบเดิม (200) ไม่ใช่ใบใหม่",
         )],
         responses={201: ReceiptSerializer, 200: ReceiptSerializer},
-    )
-    def post(self, request):
-        roles = selectors.receipt_roles_held(request.user)
+    ),
+)
+class ReceiptListCreateView(ScopedListCreateView):
+    serializer_class = ReceiptSerializer
+    query_serializer_class = ReceiptQuerySerializer
+    create_serializer_class = ReceiptIssueSerializer
+
+    def get_list_scope(self):
+        return _receipts_in_scope(self.request)
+
+    def get_queryset(self):
+        filters = {name: value for name, value in self.query.items() if value not in ("", None)}
+        unit: Unit | None = None
+        if code := filters.pop("unit", None):
+            unit = unit_in_scope(self.scope, code)
+        return selectors.receipt_list(viewer=self.request.user, unit=unit, **filters).prefetch_related("items")
+
+    def get_create_scope(self):
+        """The receipt roles the caller holds: where they may issue (403 MENU_DENIED when none)."""
+        roles = selectors.receipt_roles_held(self.request.user)
         if not roles:
             raise MenuDenied("ท่านไม่ได้ถือบทบาทออกใบเสร็จรับเงิน")
-        form = ReceiptIssueSerializer(data=request.data, context={"roles": roles})
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        return roles
+
+    def get_create_serializer_context(self):
+        return {**super().get_create_serializer_context(), "roles": self.scope}
+
+    def perform_create(self, data):
         try:
             receipt = services.receipt_issue(
-                issuer=request.user,
+                issuer=self.request.user,
                 unit=data["unit"],
                 category=data["category"],
                 fee_type=data.get("fee_type"),
@@ -125,15 +131,21 @@ class ReceiptListCreateView(GenericAPIView):
                     services.ItemInput(item["description"], item["quantity"], item["unit_price"])
                     for item in data["items"]
                 ],
-                ip_address=client_ip(request),
-                idempotency_key=request.headers.get("Idempotency-Key"),
+                ip_address=client_ip(self.request),
+                idempotency_key=self.request.headers.get("Idempotency-Key"),
             )
         except services.ReceiptRefused as refusal:
             raise right_refused(refusal) from None
-        replayed = receipt.replayed
-        receipt = _receipt_by_number(request, ReceiptNumber.of(receipt))
-        return Response(ReceiptSerializer(receipt).data,
-                        status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+        issued = _receipt_by_number(self.request, ReceiptNumber.of(receipt))
+        issued.replayed = receipt.replayed
+        return issued
+
+    def get_created_status(self, receipt):
+        # The same Idempotency-Key again: the receipt issued the first time, not a new one.
+        return status.HTTP_200_OK if receipt.replayed else status.HTTP_201_CREATED
+
+    def get_created_url(self, receipt):
+        return reverse("api:receipt", args=[ReceiptNumber.of(receipt)])
 
 
 class ReceiptDetailView(GenericAPIView):
@@ -176,8 +188,7 @@ class ReceiptVoidView(GenericAPIView):
         except services.ReceiptRefused as refusal:
             raise right_refused(refusal) from None
         except ValidationError as exc:
-            if exc.messages == [gettext(services.ALREADY_VOIDED)]:  # raised in the request's language
-                raise Conflict(gettext(services.ALREADY_VOIDED), code="ALREADY_VOIDED") from None
+            conflict_when_coded(exc, code=services.VOIDED, answer="ALREADY_VOIDED")
             raise
         return Response(ReceiptSerializer(_receipt_by_number(request, number)).data)
 
@@ -213,9 +224,7 @@ class ReceiptPdfView(GenericAPIView):
             content = receipt_pdf(receipt)
         except PdfUnavailable as exc:
             raise ServiceUnavailable(str(exc), code="PDF_UNAVAILABLE") from None
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="receipt-{ReceiptNumber.of(receipt)}.pdf"'
-        return response
+        return pdf_response(content, f"receipt-{ReceiptNumber.of(receipt)}")
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON even when the client asked for a PDF.

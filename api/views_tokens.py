@@ -50,9 +50,7 @@ class TokenCreateView(View):
             form.add_error(None, str(exc))
             return _list_page(request, form, status=403)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form.add_error(None, exc)  # by the fields the service names (name, days), codes kept
             return _list_page(request, form, status=400)
         # Rendered, not redirected: the plaintext must never sit in a URL, the session or a cache.
         response = render(request, "api/token_created.html", {"token": issued.token, "plaintext": issued.plaintext})

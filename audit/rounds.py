@@ -331,7 +331,7 @@ class OfficeProgress(Completion):
 def _rows_by_unit(review_round: ReviewRound, scope: Scope) -> list[dict]:
     """One query: items per (office, decision) in the scope."""
     return list(
-        scope.filter(review_round.items.all(), "unit")
+        round_item_access.filter(review_round.items.all(), scope)
         .values("unit_id", "unit__path", "decision")
         .annotate(n=Count("pk"))
     )

@@ -24,7 +24,7 @@ from core.sorting import (
 )
 from core.templatetags.thai import be_datetime
 from core.thai import format_be_date, thai_sort_key
-from rights.access import account_access
+from rights.access import account_access, official_access, order_line_access
 from rights.flags import FLAG_CODES, FLAGS
 from rights.models import OrderLine
 from rights.reference_cache import reference_objects
@@ -418,12 +418,12 @@ def people_without_record(
     not caught up with, or a mistyped ID). Relative to the viewer's scope, so the list never tells whether a
     national ID is on the record of another office. One query, ordered by unit, order and line.
     """
-    on_record = viewer_scope.filter(Official.objects.filter(national_id=OuterRef("official_id")), "unit")
-    has_account = viewer_scope.filter(
-        User.objects.filter(official_id=OuterRef("official_id"), is_active=True), "registered_unit"
+    on_record = official_access.filter(Official.objects.filter(national_id=OuterRef("official_id")), viewer_scope)
+    has_account = account_access.filter(
+        User.objects.filter(official_id=OuterRef("official_id"), is_active=True), viewer_scope
     )
     lines = OrderLine.objects.in_force(as_of)
-    lines = Scope(roots=[unit]).filter(lines, "unit") if below else lines.filter(unit=unit)
+    lines = order_line_access.filter(lines, Scope(roots=[unit])) if below else lines.filter(unit=unit)
     return list(
         lines
         .exclude(Exists(on_record))

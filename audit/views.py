@@ -42,7 +42,7 @@ from audit.selectors import (
 from core.exports import ExportTitle, export_response, exporter_name
 from core.http import client_ip
 from core.national_id import format_national_id
-from core.pdf import PdfUnavailable, render_pdf
+from core.pdf import PdfUnavailable, pdf_response, render_pdf
 from core.thai import be_iso
 from events.services import event_record
 from rights.access import REVIEW_MENU, MenuRequiredMixin, account_access
@@ -315,9 +315,7 @@ def _signed_form(request, template_name: str, context: dict, *, filename: str, b
             messages.error(request, str(exc))
             return redirect(back_url)
     record()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return response
+    return pdf_response(pdf, filename)
 
 
 def render_thai_pdf(template_name: str, context: dict) -> bytes:

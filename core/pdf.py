@@ -6,8 +6,10 @@ are always in Thai: a receipt or a signed report form is an official document, w
 """
 
 from django.conf import settings
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import content_disposition_header
 
 MISSING_LIBRARIES = (
     "สร้างไฟล์ PDF ไม่ได้: เครื่องแม่ข่ายยังไม่ได้ติดตั้งไลบรารีของระบบที่ WeasyPrint ต้องใช้ "
@@ -31,3 +33,13 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def pdf_response(content, filename: str, *, inline: bool = True) -> HttpResponse:
+    """`content` (bytes, or an open file to stream) as `filename`.pdf: shown in the browser, or saved if not inline."""
+    name = f"{filename}.pdf"
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(not inline, name)
+        return response
+    return FileResponse(content, as_attachment=not inline, filename=name, content_type="application/pdf")

@@ -61,12 +61,21 @@ def thai_sort_key(text: str) -> str:
 DATE_FORMATS_HELP = "2569-06-15, 15/06/2569 หรือ 15 มิ.ย. 2569"
 
 
+class DateUnreadable(ValueError):
+    """A text that is no date. `str(exc)` is the Thai reason; `code` says which: "invalid" (not in a form we read)
+    or "no_such_date" (the form is right, the calendar has no such day)."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
 def parse_iso_date(text: str) -> datetime.date:
     """Read YYYY-MM-DD only, in Thai or Arabic digits; a year of 2400 or more is Buddhist Era: the one form of the
     interchange files and the API, whose schema says so."""
     match = _ISO_DATE.match(" ".join(thai_digits_to_arabic(text).split()))
     if not match:
-        raise ValueError("ต้องเป็นวันที่ในรูปแบบ ปปปป-ดด-วว")
+        raise DateUnreadable("ต้องเป็นวันที่ในรูปแบบ ปปปป-ดด-วว", code="invalid")
     return _date(*(int(part) for part in match.groups()), text=text)
 
 
@@ -76,14 +85,14 @@ def _date(year: int, month: int, day: int, *, text: str) -> datetime.date:
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValueError(f"ไม่มีวันที่นี้ในปฏิทิน: {text.strip()}") from None
+        raise DateUnreadable(f"ไม่มีวันที่นี้ในปฏิทิน: {text.strip()}", code="no_such_date") from None
 
 
 def parse_date(text: str) -> datetime.date:
     """Read a date as Thai offices type it: 2569-06-15, 15/06/2569, 15 มิ.ย. 2569, 15 มิถุนายน พ.ศ. 2569, in Thai
     or Arabic digits; a year of 2400 or more is Buddhist Era, below it Common Era (2026-06-15).
 
-    Raises ValueError with a message for the user when the text is not a real date.
+    Raises DateUnreadable (a ValueError) with a message for the user when the text is not a real date.
     """
     cleaned = " ".join(thai_digits_to_arabic(text).split())
     if match := _ISO_DATE.match(cleaned):
@@ -93,7 +102,7 @@ def parse_date(text: str) -> datetime.date:
     elif (match := _WORDS.match(cleaned)) and (month := _month_number(match.group(2))) is not None:
         day, year = int(match.group(1)), int(match.group(3))
     else:
-        raise ValueError(f"อ่านวันที่ “{text.strip()}” ไม่ได้ ให้พิมพ์แบบ {DATE_FORMATS_HELP}")
+        raise DateUnreadable(f"อ่านวันที่ “{text.strip()}” ไม่ได้ ให้พิมพ์แบบ {DATE_FORMATS_HELP}", code="invalid")
     return _date(year, month, day, text=text)
 
 

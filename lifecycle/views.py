@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms import formset_factory
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import Official, Unit, User
 from core.http import client_ip
+from core.pdf import pdf_response
 from lifecycle import services as lifecycle
 from lifecycle.access import change_request_access, leaver_report_access
 from lifecycle.change_review import change_request_evidence, flag_labels
@@ -78,7 +79,7 @@ def serve_file(field_file, filename: str):
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=False, filename=filename, content_type="application/pdf")
+    return pdf_response(handle, filename)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -239,7 +240,7 @@ class ChangeRequestDecideView(MenuRequiredMixin, View):
 class ChangeRequestAttachmentView(View):
     def get(self, request, pk: int):
         change_request = get_object_or_404(change_requests_visible_to(request.user), pk=pk)
-        return serve_file(change_request.attachment, f"change-request-{pk}.pdf")
+        return serve_file(change_request.attachment, f"change-request-{pk}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ class LeaverEvidenceView(View):
         if rights.scope_for("menu_deactivate_accounts").national:
             scope = Scope(national=True)
         report = leaver_report_access.get_in(scope, pk)
-        return serve_file(report.evidence, f"leaver-report-{pk}.pdf")
+        return serve_file(report.evidence, f"leaver-report-{pk}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -555,7 +556,7 @@ class OrderScanView(MenuRequiredMixin, View):
 
     def get(self, request, pk: int):
         order = order_access.get_in(self.scope, pk)
-        return serve_file(order.scan, f"order-{pk}.pdf")
+        return serve_file(order.scan, f"order-{pk}")
 
 
 class AccountMoveView(MenuRequiredMixin, View):

@@ -53,6 +53,7 @@ ROLE_NOT_HELD = "บัญชีนี้ไม่ได้ถือบทบา
 NO_ORDER = "ไม่มีคำสั่งมอบหมายที่มีผลในวันที่ {date} ให้ท่านปฏิบัติหน้าที่ {role} ({code}) ณ {unit}"
 REASON_REQUIRED = gettext_noop("กรุณาระบุเหตุผลที่ยกเลิก")
 ALREADY_VOIDED = gettext_noop("ใบเสร็จรับเงินนี้ถูกยกเลิกไปแล้ว")
+VOIDED = "voided"  # the code of that refusal, which the API answers with 409 ALREADY_VOIDED
 PAYER_REQUIRED = gettext_noop("กรุณาระบุชื่อผู้ชำระเงิน")
 ITEMS_REQUIRED = gettext_noop("กรุณาระบุรายการอย่างน้อย 1 รายการ")
 FEE_TYPE_REQUIRED = gettext_noop("ใบเสร็จค่าธรรมเนียมต้องระบุประเภทค่าธรรมเนียม")
@@ -322,7 +323,7 @@ def receipt_void(*, receipt: Receipt, actor: User, reason: str, ip_address: str 
             if not reason or not reason.strip():
                 raise ValidationError(gettext(REASON_REQUIRED))
             if locked.voided_at is not None:
-                raise ValidationError(gettext(ALREADY_VOIDED))
+                raise ValidationError(gettext(ALREADY_VOIDED), code=VOIDED)
             locked.voided_at = timezone.now()
             locked.voided_by = actor
             locked.void_reason = reason.strip()[:255]

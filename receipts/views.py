@@ -12,7 +12,7 @@ from django.views import View
 
 from core.exports import ExportTitle, export_response, exporter_name
 from core.http import client_ip
-from core.pdf import PdfUnavailable
+from core.pdf import PdfUnavailable, pdf_response
 from core.thai import be_iso
 from events.services import event_record
 from receipts import selectors, services
@@ -43,12 +43,6 @@ def _held_roles_or_403(request):
     if not roles:
         raise PermissionDenied(_("ท่านไม่ได้ถือบทบาทออกใบเสร็จรับเงิน"))
     return roles
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return response
 
 
 def _pdf_unavailable(request, exc: PdfUnavailable) -> HttpResponse:
@@ -160,7 +154,7 @@ class ReceiptPdfView(View):
             content = receipt_pdf(receipt)
         except PdfUnavailable as exc:
             return _pdf_unavailable(request, exc)
-        return _pdf_response(content, f"receipt-{receipt.number_display.replace('/', '-')}")
+        return pdf_response(content, f"receipt-{receipt.number_display.replace('/', '-')}")
 
 
 class ReceiptVoidView(View):
@@ -214,7 +208,7 @@ class DailySummaryView(View):
             from rights.selectors import signer_of
 
             try:
-                return _pdf_response(daily_summary_pdf(summary, signer=signer_of(request.user)), filename)
+                return pdf_response(daily_summary_pdf(summary, signer=signer_of(request.user)), filename)
             except PdfUnavailable as exc:
                 return _pdf_unavailable(request, exc)
         if not form.is_bound or not data.get("unit"):  # the select shows the office the page shows
@@ -318,7 +312,7 @@ class PayInSlipPdfView(View):
             content = payin_slip_pdf(slip, biller_name=office.biller_name if office else "")
         except PdfUnavailable as exc:
             return _pdf_unavailable(request, exc)
-        return _pdf_response(content, f"payin-{slip.reference1}")
+        return pdf_response(content, f"payin-{slip.reference1}")
 
 
 class PayInSlipPayView(View):

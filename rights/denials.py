@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import DeniedAccess, User
 from events.services import event_record
+from rights.access import denial_access
 from rights.scope import Scope
 
 
@@ -54,6 +55,6 @@ def repeated_denials(*, scope: Scope, days: int = REPEATED_DENIALS_DAYS) -> Quer
     or more, newest first."""
     since = timezone.now() - datetime.timedelta(days=days)
     rows = DeniedAccess.objects.filter(hour__gte=since, count__gte=settings.DENIED_ACCESS_REPEATED)
-    return scope.filter(rows, "account__registered_unit").select_related(
+    return denial_access.filter(rows, scope).select_related(
         "account__registered_unit"
     ).order_by("-hour", "-count", "pk")

@@ -155,3 +155,27 @@ def test_a_lock_stops_tokens_only_from_the_address_it_was_locked_at(make_account
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}")
     assert api.get("/api/v1/me/", REMOTE_ADDR="203.0.113.9").json()["code"] == "ACCOUNT_LOCKED"
     assert api.get("/api/v1/me/", REMOTE_ADDR="10.47.1.20").status_code == 200
+
+
+def test_a_services_refusal_reason_is_answered_under_our_code_and_a_bare_one_gets_ours():
+    from django.core.exceptions import PermissionDenied
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from api.exceptions import api_exception_handler
+
+    context = {"request": Request(APIRequestFactory().get(ME)), "view": None}
+    reasoned = api_exception_handler(PermissionDenied("ท่านพิจารณาคำขอของตนเองไม่ได้"), context)
+    assert reasoned.status_code == 403
+    assert reasoned.data == {"code": "PERMISSION_DENIED", "detail": "ท่านพิจารณาคำขอของตนเองไม่ได้"}
+    bare = api_exception_handler(PermissionDenied(), context)
+    assert bare.data == {"code": "PERMISSION_DENIED", "detail": "ท่านไม่มีสิทธิ์ทำรายการนี้"}
+
+
+@pytest.mark.parametrize("text, code", [("15/06/2569", "invalid"), ("2569-02-30", "no_such_date")])
+def test_a_date_the_api_cannot_read_carries_the_code_of_why(text, code):
+    from api.serializers import AuditQuerySerializer
+
+    query = AuditQuerySerializer(data={"as_of": text})
+    assert not query.is_valid()
+    assert query.errors["as_of"][0].code == code

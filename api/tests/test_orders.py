@@ -43,6 +43,7 @@ def test_an_order_recorded_by_one_reviewer_grants_only_once_another_confirms_it(
     response = recorder.post(ORDERS, order_body(person.official), format="json")
     assert response.status_code == 201, response.json()
     created = response.json()
+    assert response["Location"] == f"http://testserver{ORDERS}{created['id']}/"
     assert created["pending_confirmation"] and created["lines"][0]["confirmed_at"] is None
     assert created["lines"][0]["national_id"] == person.official.national_id
     assert [o["id"] for o in recorder.get(ORDERS, {"state": "pending"}).json()["results"]] == [created["id"]]

@@ -48,6 +48,7 @@ def test_issue_returns_the_next_number_and_logs_it(bearer, clerk):
     body = first.json()
     year = body["fiscal_year"]
     assert body["number"] == f"4701-{year}-000001" and body["number_display"] == f"4701/{year}/000001"
+    assert first["Location"] == f"http://testserver{RECEIPTS}{body['number']}/"  # where GET reads it again
     assert body["total"] == "100.00" and body["total_in_words"] == "หนึ่งร้อยบาทถ้วน"
     assert body["items"][0]["amount"] == "100.00" and body["issuer_name"] == clerk.official.full_name
     second = api.post(RECEIPTS, fee_receipt(), format="json")
@@ -61,6 +62,7 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_first_receipt(bearer, cl
     first = api.post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
     again = api.post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
     assert (first.status_code, again.status_code) == (201, 200)
+    assert "Location" in first and "Location" not in again  # nothing new was made
     assert again.json()["number"] == first.json()["number"]
     assert Receipt.objects.count() == 1
     other = api.post(RECEIPTS, fee_receipt(), format="json", HTTP_IDEMPOTENCY_KEY="retry-2")
@@ -255,6 +257,7 @@ def test_pdf_of_a_receipt(bearer, clerk, issued):
         missing_service(f"{response.json()['detail']} (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="receipt-{issued[0]}.pdf"'
     assert response.content.startswith(b"%PDF")
 
 

@@ -416,6 +416,7 @@ def test_the_district_list_prints_as_the_signed_form_with_every_account_in_thai(
     assert url in list_page  # offered beside the XLSX and CSV
     response = client.get(url + "?as_of=2569-06-15")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="audit-report-4701-2569-06-15.pdf"'
     text = pdf_text(response.content)
     signer = reviewer.official
     for expected in (

@@ -70,7 +70,9 @@ def test_change_request_journey(client, holder, reviewer):
     request = ChangeRequest.objects.get()
     assert (request.order_number, request.order_date) == ("12/2569", datetime.date(2026, 1, 5))
     assert "รอพิจารณา" in client.get(reverse("accounts:change-request-mine")).content.decode()
-    assert client.get(reverse("accounts:change-request-attachment", args=[request.pk])).status_code == 200
+    attachment = client.get(reverse("accounts:change-request-attachment", args=[request.pk]))
+    assert attachment.status_code == 200 and attachment["Content-Type"] == "application/pdf"
+    assert attachment["Content-Disposition"] == f'inline; filename="change-request-{request.pk}.pdf"'
 
     client.force_login(reviewer)
     home = client.get(reverse("home")).content.decode()

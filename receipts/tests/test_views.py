@@ -317,6 +317,7 @@ def test_payin_slip_screens_and_paying_a_slip(client, world, fee_type):
     assert "47012570000001" in html and "data:image/svg+xml" in html
     pdf = client.get(slip_url + "slip.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"] == 'inline; filename="payin-47012570000001.pdf"'
     assert get(client, world["reviewer_49"], "payin-detail", int(slip_url.rstrip("/").split("/")[-1])).status_code == 404
     client.force_login(world["clerk"])
     paid = client.post(slip_url + "pay/", {"payment_reference": "KTB-778"})
