@@ -24,6 +24,9 @@ class ReviewRound(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("ปิดรอบเมื่อ"), null=True, blank=True)
+    # Changes only: an account whose registration, HR record, orders and held roles read as in its office's last
+    # closed round keeps the answers given there (marked carried); the others are answered again.
+    changes_only = models.BooleanField(_("เฉพาะที่เปลี่ยนแปลงจากรอบก่อน"), default=False)
 
     class Meta:
         verbose_name = _("รอบการตรวจสอบสิทธิ์")
@@ -70,6 +73,13 @@ class RoundItem(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("ตรวจสอบเมื่อ"), null=True, blank=True)
+    # What the round read of the account when it opened (audit.rounds.account_snapshot), so the next round can tell
+    # what changed; in a changes-only round, what changed since the last one ([{"field", "old", "new"}]).
+    snapshot = models.JSONField(_("ข้อมูลเมื่อเปิดรอบ"), default=dict, blank=True)
+    changes = models.JSONField(_("สิ่งที่เปลี่ยนแปลงจากรอบก่อน"), default=list, blank=True)
+    carried_from = models.ForeignKey(
+        "self", verbose_name=_("ยกผลมาจาก"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("รายการตรวจสอบ")
@@ -90,6 +100,10 @@ class RoundItem(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decision != self.Decision.NOT_VERIFIED
+
+    @property
+    def is_carried(self) -> bool:
+        return self.carried_from_id is not None
 
 
 class RoundReminder(models.Model):

@@ -34,6 +34,11 @@ class RoundOpenForm(forms.Form):
     as_of = ThaiDateField(label=gettext_lazy("ข้อมูล ณ วันที่"))
     deadline = ThaiDateField(label=gettext_lazy("กำหนดส่งผล"))
     note = forms.CharField(label=gettext_lazy("หมายเหตุ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    changes_only = forms.BooleanField(
+        label=gettext_lazy("เฉพาะบัญชีที่เปลี่ยนแปลงจากรอบก่อน"), required=False,
+        help_text=gettext_lazy("บัญชีที่ข้อมูลลงทะเบียน ทะเบียนบุคคล คำสั่ง และสิทธิ์ที่ถือไม่เปลี่ยนจากรอบที่ปิดล่าสุดของหน่วยงาน "
+                               "จะยกผลการยืนยันและข้อยกเว้นที่ยังไม่หมดอายุมาให้ โดยระบุว่ายกมา"),
+    )
 
 
 class ItemDecisionForm(forms.Form):
@@ -100,7 +105,7 @@ class RoundOpenView(RoundMixin, View):
             try:
                 review_round = rounds.round_open(
                     name=data["name"], as_of=data["as_of"], deadline=data["deadline"], note=data["note"],
-                    actor=request.user, scope=self.scope, ip_address=client_ip(request),
+                    changes_only=data["changes_only"], actor=request.user, scope=self.scope, ip_address=client_ip(request),
                 )
             except ValidationError as exc:
                 form.add_error(None, " ".join(exc.messages))
@@ -187,6 +192,7 @@ class RoundOfficeView(RoundMixin, TemplateView):
                 "leaver_reported": item.account_id in leaver_reports,
                 "leaver_code": rounds.D.LEAVER in rounds.decisions_for(item.code),
                 "exception_until": be_iso(item.exception_until),
+                "changes": rounds.changes_for_display(item.changes),
             })
         clean_open = review_round.items.filter(unit=unit, code=CLEAN, decision=RoundItem.Decision.NOT_VERIFIED).count()
         code_open = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from lifecycle.models import ChangeRequest, LeaverReport
 from rights import rules
 from rights.flags import FLAGS, flag_label
 from rights.models import OrderLine, Role
+from rights.reference_cache import reference_objects
 from rights.rules import policy_refusal
 from rights.scope import Scope, policies_in_force, today
 from rights.services import refusals_logged
@@ -76,14 +77,104 @@ def _require_central(scope: Scope) -> None:
 # Opening and closing
 
 
+# What a round reads of each account, field by field: a changes-only round compares these with the office's last
+# closed round. Labels are shown beside the old and new values.
+SNAPSHOT_FIELDS = {
+    "registered_position": _("ตำแหน่งที่ลงทะเบียน"),
+    "registered_level": _("ระดับที่ลงทะเบียน"),
+    "registered_unit": _("หน่วยงานที่ลงทะเบียน"),
+    "hr_position": _("ตำแหน่งตามทะเบียนบุคคล"),
+    "hr_level": _("ระดับตามทะเบียนบุคคล"),
+    "hr_unit": _("หน่วยงานตามทะเบียนบุคคล"),
+    "hr_status": _("สถานะการรับราชการ"),
+    "orders": _("คำสั่งที่มีผล"),
+    "held_roles": _("สิทธิ์ที่ถืออยู่"),
+}
+
+
+def account_snapshot(audit) -> dict:
+    """The account as the round reads it: registration, HR record, in-force orders and held roles, as texts a
+    reviewer recognises (codes and names), so a later round shows the old value even if a name changed since."""
+    account, official = audit.account, audit.official
+    ref = reference_objects(
+        needs_units=[i for i in (account.registered_unit_id, official and official.unit_id) if i],
+        needs_positions=[i for i in (account.registered_position_id, official and official.position_id) if i],
+        needs_levels=[i for i in (account.registered_level_id, official and official.level_id) if i],
+    )
+
+    def named(table: dict, pk, attribute: str) -> str:
+        return getattr(table[pk], attribute) if pk in table else ""
+
+    return {
+        "registered_position": named(ref.positions, account.registered_position_id, "name_th"),
+        "registered_level": named(ref.levels, account.registered_level_id, "code"),
+        "registered_unit": named(ref.units, account.registered_unit_id, "code"),
+        "hr_position": named(ref.positions, official.position_id, "name_th") if official else "",
+        "hr_level": named(ref.levels, official.level_id, "code") if official else "",
+        "hr_unit": named(ref.units, official.unit_id, "code") if official else "",
+        "hr_status": official.status if official else "",
+        "orders": sorted(f"{line.order.number} {line.role.code}@{line.unit.code} {line.effective_from.isoformat()}"
+                         f"..{line.effective_to.isoformat() if line.effective_to else ''}"
+                         for line in audit.in_force_lines),
+        "held_roles": sorted(f"{role.code}@{unit.code}" for role, unit in audit.held),
+    }
+
+
+def snapshot_changes(old: dict, new: dict) -> list[dict]:
+    """The fields whose value differs, as {"field", "old", "new"}; all of them when there is no earlier snapshot."""
+    return [{"field": name, "old": old.get(name, ""), "new": new[name]} for name in SNAPSHOT_FIELDS
+            if not old or old.get(name) != new[name]]
+
+
+def changes_for_display(changes: list[dict]) -> list[dict]:
+    """An item's changes with the field's label and lists as one line each, for the office's page."""
+    def shown(value) -> str:
+        return "; ".join(value) if isinstance(value, list) else str(value or "")
+
+    return [{"label": SNAPSHOT_FIELDS.get(change["field"], change["field"]), "old": shown(change["old"]) or "—",
+             "new": shown(change["new"]) or "—"} for change in changes]
+
+
+def _last_closed_items(unit_ids: set[int]) -> dict[tuple[int, str], RoundItem]:
+    """The items of each office's last closed round, by (account, problem): what a changes-only round compares
+    with and carries forward. Two queries whatever the number of offices."""
+    last_round_of_unit = dict(
+        RoundItem.objects.filter(round__closed_at__isnull=False, unit_id__in=unit_ids)
+        .values("unit_id").annotate(last=Max("round_id")).values_list("unit_id", "last")
+    )
+    if not last_round_of_unit:
+        return {}
+    wanted = Q()
+    for round_id in set(last_round_of_unit.values()):
+        wanted |= Q(round_id=round_id, unit_id__in=[u for u, r in last_round_of_unit.items() if r == round_id])
+    return {(item.account_id, item.code): item for item in RoundItem.objects.filter(wanted)}
+
+
+# The answers that still stand when nothing about the account changed: a confirmation, and an exception until its
+# end date. "Fixed", "change request filed" and "reported as leaver" told of something that was to change; if the
+# problem is still there and nothing changed, the office answers again.
+CARRIED_DECISIONS = (D.CONFIRMED, D.EXCEPTION)
+
+
+def _carried_decision(previous: RoundItem | None, *, as_of: datetime.date) -> RoundItem | None:
+    """The previous answer to carry, if it still stands on the round's date."""
+    if previous is None or previous.decision not in CARRIED_DECISIONS:
+        return None
+    if previous.decision == D.EXCEPTION and (previous.exception_until is None or previous.exception_until < as_of):
+        return None
+    return previous
+
+
 @transaction.atomic
 def round_open(
     *, name: str, as_of: datetime.date, deadline: datetime.date, actor: User, scope: Scope, note: str = "",
-    ip_address: str | None = None,
+    changes_only: bool = False, ip_address: str | None = None,
 ) -> ReviewRound:
     """Open a round for the whole country: every active account's flags as of `as_of` become its items.
 
-    `scope` is the actor's scope for reviewing accounts; it must be national (the centre).
+    `scope` is the actor's scope for reviewing accounts; it must be national (the centre). With `changes_only`, an
+    account that reads as it did in its office's last closed round keeps the answers given there, each item marked
+    as carried from it; an account that changed (or is new) is answered again, and its items say what changed.
     """
     _require_central(scope)
     if not name.strip():
@@ -93,24 +184,36 @@ def round_open(
     if deadline < today():
         raise ValidationError(DEADLINE_PAST)
     review_round = ReviewRound.objects.create(name=name.strip(), as_of=as_of, deadline=deadline, note=note.strip(),
-                                              opened_by=actor)
-    items = []
-    for audit in audit_accounts(scope=Scope(national=True), as_of=as_of):
+                                              opened_by=actor, changes_only=changes_only)
+    audits = [audit for audit in audit_accounts(scope=Scope(national=True), as_of=as_of)
+              if audit.account.registered_unit_id is not None]  # no office to answer for it; listed nowhere either
+    previous = _last_closed_items({audit.account.registered_unit_id for audit in audits}) if changes_only else {}
+    previous_snapshots = {account_id: item.snapshot for (account_id, _code), item in previous.items()}
+    items, changed_accounts, carried = [], 0, 0
+    for audit in audits:
         account = audit.account
-        if account.registered_unit_id is None:
-            continue  # no office to answer for it; the engine lists it nowhere either
+        snapshot = account_snapshot(audit)
+        changes = snapshot_changes(previous_snapshots.get(account.pk, {}), snapshot) if changes_only else []
+        changed_accounts += bool(changes)
         # One item per problem: several flags of one code (two excess roles) read as one explanation.
         problems: dict[str, list[str]] = {}
         for flag in audit.flags:
             problems.setdefault(flag.code, []).append(flag.explanation)
         for code, explanations in (problems or {CLEAN: []}).items():
-            items.append(RoundItem(round=review_round, account=account, unit_id=account.registered_unit_id,
-                                   code=code, explanation="\n".join(explanations)))
+            item = RoundItem(round=review_round, account=account, unit_id=account.registered_unit_id, code=code,
+                             explanation="\n".join(explanations), snapshot=snapshot, changes=changes)
+            answer = None if changes else _carried_decision(previous.get((account.pk, code)), as_of=as_of)
+            if answer is not None:
+                item.decision, item.reason, item.exception_until = answer.decision, answer.reason, answer.exception_until
+                item.decided_by_id, item.decided_at, item.carried_from = answer.decided_by_id, answer.decided_at, answer
+                carried += 1
+            items.append(item)
     RoundItem.objects.bulk_create(items, batch_size=1000)
     event_record(
         action="audit.round.opened", actor=actor, target=review_round, ip_address=ip_address,
         data={"name": review_round.name, "as_of": as_of, "deadline": deadline, "items": len(items),
-              "accounts": len({item.account_id for item in items})},
+              "accounts": len({item.account_id for item in items}), "changes_only": changes_only,
+              **({"changed_accounts": changed_accounts, "carried_items": carried} if changes_only else {})},
     )
     return review_round
 

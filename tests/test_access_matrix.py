@@ -466,7 +466,7 @@ def database_state() -> dict:
 
     models = [User, Official, AssignmentOrder, OrderLine, ChangeRequest, LeaverReport, UnitUserObjectPermission,
               Receipt, PayInSlip, ReviewRound, RoundItem, ApiToken, AccessAttempt]
-    state = {model._meta.label: hash(tuple(model.objects.order_by("pk").values_list())) for model in models}
+    state = {model._meta.label: hash(repr(list(model.objects.order_by("pk").values_list()))) for model in models}
     state["event_seq"] = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     return state
 

@@ -389,3 +389,97 @@ def test_every_unanswered_item_of_one_problem_takes_one_exception_at_once(client
     answered = RoundItem.objects.get(round=review_round, account__username="mismatch4701", code="LEVEL_MISMATCH")
     assert (answered.decision, answered.exception_until) == (D.EXCEPTION, until)
     assert item(review_round, "clean4701", CLEAN).decision == D.NOT_VERIFIED  # another problem: untouched
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Changes only: what changed since the office's last closed round, the rest carried forward
+
+
+def close_round(world, review_round):
+    rounds.round_close(review_round=review_round, actor=world["central"], scope=scope(world["central"]))
+
+
+@pytest.mark.django_db
+def test_a_changes_only_round_carries_the_answers_of_unchanged_accounts_and_asks_again_for_changed_ones(
+        world, today, make_account):
+    first = open_round(world, today, name="รอบที่ 1")
+    rev4701 = world["rev4701"]
+    for username in ("clean4701", "mismatch4701"):
+        code = CLEAN if username == "clean4701" else "LEVEL_MISMATCH"
+        decision = D.CONFIRMED if code == CLEAN else D.EXCEPTION
+        rounds.round_item_decide(item=item(first, username, code), decision=decision, actor=rev4701,
+                                 scope=scope(rev4701), reason="ตรวจแล้ว",
+                                 exception_until=today + datetime.timedelta(days=60) if decision == D.EXCEPTION
+                                 else None)
+    rounds.round_item_decide(item=item(first, "clean4702", CLEAN), decision=D.CONFIRMED, actor=world["rev4702"],
+                             scope=scope(world["rev4702"]))
+    close_round(world, first)
+    # Since then: one account's HR record changed position, one account is new.
+    changed = world["other"].official
+    from accounts.models import Position
+    changed.position = Position.objects.get(name_th="เจ้าพนักงานปกครอง")
+    changed.save()
+    make_account("ISV_USER", unit_code="4701", username="newcomer4701")
+
+    second = open_round(world, today, name="รอบที่ 2", changes_only=True)
+    full = open_round(world, today, name="รอบเต็ม")
+
+    confirmed = item(second, "clean4701", CLEAN)
+    assert (confirmed.decision, confirmed.reason, confirmed.decided_by) == (D.CONFIRMED, "ตรวจแล้ว", rev4701)
+    assert confirmed.carried_from == item(first, "clean4701", CLEAN) and confirmed.changes == []
+    excepted = item(second, "mismatch4701", "LEVEL_MISMATCH")
+    assert excepted.decision == D.EXCEPTION and excepted.is_carried
+    # The changed account is answered again and its item says what changed, old and new.
+    again = item(second, "clean4702", CLEAN)
+    assert again.decision == D.NOT_VERIFIED and not again.is_carried
+    assert {"field": "hr_position", "old": "ปลัดอำเภอ", "new": "เจ้าพนักงานปกครอง"} in again.changes
+    assert [change["field"] for change in again.changes] == ["hr_position"]
+    # A new account has no earlier snapshot: every field is shown as new, and nothing is carried.
+    newcomer = item(second, "newcomer4701", CLEAN)
+    assert newcomer.decision == D.NOT_VERIFIED and len(newcomer.changes) == len(rounds.SNAPSHOT_FIELDS)
+    # A full round of the same day asks everything again.
+    assert set(full.items.values_list("decision", flat=True)) == {D.NOT_VERIFIED}
+    assert full.items.count() == second.items.count()
+    assert not full.items.filter(carried_from__isnull=False).exists()
+    data = Event.objects.filter(action="audit.round.opened").order_by("seq")[1].data
+    assert data["changes_only"] and data["carried_items"] == 2
+    assert data["changed_accounts"] == second.items.exclude(changes=[]).values("account").distinct().count()
+
+
+@pytest.mark.django_db
+def test_an_exception_that_ended_and_a_fixed_answer_are_not_carried(world, today):
+    first = open_round(world, today, name="รอบที่ 1")
+    rounds.round_item_decide(item=item(first, "mismatch4701", "LEVEL_MISMATCH"), decision=D.EXCEPTION,
+                             actor=world["rev4701"], scope=scope(world["rev4701"]), reason="รอคำสั่ง",
+                             exception_until=today + datetime.timedelta(days=5))
+    close_round(world, first)
+    # The next round reads the accounts after the exception's end date: it is answered again.
+    later = today + datetime.timedelta(days=6)
+    second = open_round(world, later, name="รอบที่ 2", changes_only=True, deadline=later + datetime.timedelta(days=7))
+    assert item(second, "mismatch4701", "LEVEL_MISMATCH").decision == D.NOT_VERIFIED
+    # The retired account's RETIRED_ACTIVE was never answered: nothing to carry.
+    assert item(second, "retired4701", "RETIRED_ACTIVE").decision == D.NOT_VERIFIED
+
+
+@pytest.mark.django_db
+def test_without_a_closed_round_a_changes_only_round_asks_everything(world, today):
+    open_round(world, today, name="ยังไม่ปิด")
+    second = open_round(world, today, name="เฉพาะที่เปลี่ยน", changes_only=True)
+    assert set(second.items.values_list("decision", flat=True)) == {D.NOT_VERIFIED}
+    assert all(changes for changes in second.items.values_list("changes", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_office_page_shows_what_changed_and_what_was_carried(client, world, today, django_assert_max_num_queries):
+    first = open_round(world, today, name="รอบที่ 1")
+    rounds.round_item_decide(item=item(first, "clean4701", CLEAN), decision=D.CONFIRMED, actor=world["rev4701"],
+                             scope=scope(world["rev4701"]))
+    close_round(world, first)
+    User.objects.filter(username="mismatch4701").update(registered_level=level("K3"))
+    second = open_round(world, today, name="รอบที่ 2", changes_only=True)
+    client.force_login(world["rev4701"])
+    url = reverse("audit:round-office", args=[second.pk, "4701"])
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    assert "ยกผลมาจากรอบก่อน" in page and "รอบนี้ตรวจเฉพาะบัญชีที่เปลี่ยนแปลง" in page
+    assert "ระดับที่ลงทะเบียน: <del>K2</del> → <ins>K3</ins>" in page
