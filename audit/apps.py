@@ -13,6 +13,7 @@ class AuditConfig(AppConfig):
         from audit.rounds import undecided_items_count
 
         register_menu(MenuItem("menu_review_accounts", _("รอบการตรวจสอบ"), "audit:round-list", count=undecided_items_count))
+        register_menu(MenuItem("menu_review_accounts", _("ตรวจสอบแทน"), "audit:delegations"))
         from audit.todo import todo_panel_context
         from signin.navigation import HomePanel, register_home_panel
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import round_views, views
+from audit import delegation_views, round_views, views
 
 app_name = "audit"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("provinces/<str:province_code>/report.pdf", views.ProvinceReportPdfView.as_view(), name="province-summary-pdf"),
     path("national/", views.NationalSummaryView.as_view(), name="national-summary"),
     path("national/export/<str:fmt>/", views.NationalSummaryExportView.as_view(), name="national-summary-export"),
+    # Review delegated to an acting reviewer (audit/delegation_views.py)
+    path("delegations/", delegation_views.DelegationListView.as_view(), name="delegations"),
+    path("delegations/<int:pk>/end/", delegation_views.DelegationEndView.as_view(), name="delegation-end"),
     # Review rounds (audit/round_views.py)
     path("rounds/", round_views.RoundListView.as_view(), name="round-list"),
     path("rounds/open/", round_views.RoundOpenView.as_view(), name="round-open"),

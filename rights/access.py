@@ -16,7 +16,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import DeniedAccess, Official, Unit, User
-from rights.models import AssignmentOrder, OrderLine
+from rights.models import AssignmentOrder, OrderLine, ReviewDelegation
 from rights.scope import Scope, cached_account_rights
 
 REVIEW_MENU = "menu_review_accounts"
@@ -139,6 +139,7 @@ order_access = AccessPolicy(AssignmentOrder, unit_path="issuing_unit", actions={
 })
 order_line_access = AccessPolicy(OrderLine, unit_path="unit", actions={"record": RECORD_ORDERS_MENU, "review": REVIEW_MENU})
 denial_access = AccessPolicy(DeniedAccess, unit_path="account__registered_unit", actions={"review": REVIEW_MENU})
+delegation_access = AccessPolicy(ReviewDelegation, unit_path="unit", actions={"review": REVIEW_MENU})
 unit_access = AccessPolicy(Unit, unit_path="path", stores_path=True, actions={
     "review": REVIEW_MENU, "import": IMPORT_MENU, "record_orders": RECORD_ORDERS_MENU,
 })

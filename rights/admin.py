@@ -12,7 +12,7 @@ from accounts.models import UnitUserObjectPermission, User
 from core.admin_mixins import NoDeleteMixin, ReadOnlyMixin
 from events.admin_audit import AuditedChangesMixin
 from events.services import event_record
-from rights.models import AssignmentOrder, OrderLine, Policy, Role
+from rights.models import AssignmentOrder, OrderLine, Policy, ReviewDelegation, Role
 from rights.rules import AuthorityRefused
 from rights.services import account_deactivate, account_unlock
 
@@ -239,3 +239,13 @@ for axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
 # signin.second_factor.second_factor_reset, which checks who may reset whom and logs it.
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
+
+
+@admin.register(ReviewDelegation)
+class ReviewDelegationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: reviewers delegate and end delegations on their review pages (rights.delegation), each logged."""
+
+    list_display = ["delegator", "delegate", "unit", "starts_on", "ends_on", "ended_at", "created_at"]
+    list_filter = ["starts_on", "ends_on"]
+    search_fields = ["delegator__username", "delegate__username", "unit__code"]
+    list_select_related = ["delegator", "delegate", "unit"]

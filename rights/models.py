@@ -239,3 +239,40 @@ class OrderLine(models.Model):
             return self.official
         except Official.DoesNotExist:
             return None
+
+
+class ReviewDelegation(models.Model):
+    """A reviewer's review handed to an acting reviewer (ผู้รักษาราชการแทน / ผู้ปฏิบัติราชการแทน) for dates.
+
+    From starts_on to ends_on the delegate may review the accounts of `unit` and below, as the delegator may. It is
+    never deleted: ending it early records who ended it and when. Delegated review cannot be delegated again.
+    """
+
+    delegator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ผู้มอบหมาย"), on_delete=models.PROTECT,
+                                  related_name="review_delegations_given")
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ผู้ตรวจสอบแทน"), on_delete=models.PROTECT,
+                                 related_name="review_delegations_received")
+    unit = models.ForeignKey(Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(_("ตั้งแต่วันที่"))
+    ends_on = models.DateField(_("ถึงวันที่"))
+    reason = models.CharField(_("เหตุผลหรือคำสั่งที่อ้างถึง"), max_length=255)
+    created_at = models.DateTimeField(_("มอบหมายเมื่อ"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("สิ้นสุดก่อนกำหนดเมื่อ"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("สิ้นสุดโดย"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("การมอบหมายให้ตรวจสอบแทน")
+        verbose_name_plural = _("การมอบหมายให้ตรวจสอบแทน")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="review_delegation_valid_range"),
+            models.CheckConstraint(condition=~Q(delegate=F("delegator")), name="review_delegation_not_to_oneself"),
+        ]
+        indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"], name="review_delegation_delegate")]
+
+    def __str__(self) -> str:
+        return f"{self.delegator_id} → {self.delegate_id} @{self.unit_id} {self.starts_on}..{self.ends_on}"
+
+    def is_in_force(self, on: datetime.date) -> bool:
+        return self.ended_at is None and self.starts_on <= on <= self.ends_on

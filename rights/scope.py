@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Official, Unit, UnitUserObjectPermission, User
-from rights.models import AssignmentOrder, OrderLine, Policy, Role
+from rights.models import AssignmentOrder, OrderLine, Policy, ReviewDelegation, Role
 from rights.reference_cache import reference_objects
 from rights.rules import first_policy_refusal
 
@@ -97,12 +97,18 @@ class RoleAtUnit:
         return self.held and self.granted
 
 
+# The one menu a reviewer may hand to an acting reviewer for dates (rights.services.review_delegate).
+DELEGABLE_MENU = "menu_review_accounts"
+
+
 @dataclass
 class AccountRights:
     user: User
     on: datetime.date
     items: list[RoleAtUnit] = field(default_factory=list)
     menus: dict[int, set[str]] = field(default_factory=dict)  # role_id -> menu codenames
+    # Units whose review this account does for someone else today (rights.models.ReviewDelegation).
+    delegated_review: list[Unit] = field(default_factory=list)
 
     @property
     def effective(self) -> list[RoleAtUnit]:
@@ -123,10 +129,13 @@ class AccountRights:
         return None
 
     def menu_codenames(self) -> set[str]:
-        return set().union(*(self.menus.get(item.role.pk, set()) for item in self.effective))
+        own = set().union(*(self.menus.get(item.role.pk, set()) for item in self.effective))
+        return own | ({DELEGABLE_MENU} if self.delegated_review else set())
 
-    def scope_for(self, menu: str) -> Scope:
-        """The units in which this account may use `menu`: each unit holding a role with it, and all below."""
+    def scope_for(self, menu: str, *, own_only: bool = False) -> Scope:
+        """The units in which this account may use `menu`: each unit holding a role with it, and all below; for the
+        review menu, also the units whose review was delegated to it for today (unless `own_only`: what one may
+        delegate in turn)."""
         if self.user.is_superuser:
             return Scope(national=True)
         roots = []
@@ -135,6 +144,8 @@ class AccountRights:
                 if item.role.national_scope:
                     return Scope(national=True)
                 roots.append(item.unit)
+        if menu == DELEGABLE_MENU and not own_only:
+            roots.extend(self.delegated_review)
         return Scope(roots=roots)
 
 
@@ -190,6 +201,12 @@ def account_rights(user: User, *, on: datetime.date | None = None) -> AccountRig
     items = {(item.role.pk, item.unit.pk) for item in rights.items}
     role_menus = reference_objects(needs_roles={role_id for role_id, _ in items}).role_menus
     rights.menus = {role_id: set(role_menus.get(role_id, ())) for role_id, _ in items}
+    rights.delegated_review = [
+        delegation.unit for delegation in ReviewDelegation.objects.filter(
+            delegate=user, starts_on__lte=on, ends_on__gte=on, ended_at__isnull=True,
+            delegator__is_active=True,
+        ).select_related("unit")
+    ]
     return rights
 
 

@@ -158,6 +158,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Refusals (403, 404 of a page that exists, refused grants) of one account from one address in one hour that make
 # it "repeated" for its reviewers (rights/denials.py).
 DENIED_ACCESS_REPEATED = env.int("DENIED_ACCESS_REPEATED", default=10)
+# The longest a reviewer may hand their review to an acting reviewer at once (rights/delegation.py).
+REVIEW_DELEGATION_MAX_DAYS = env.int("REVIEW_DELEGATION_MAX_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -48,7 +48,9 @@ def second_factor_required(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(item.held and item.role.requires_second_factor for item in cached_account_rights(user).items)
+    rights = cached_account_rights(user)
+    # An acting reviewer reviews as the reviewer does, so they need the factor while the delegation lasts.
+    return bool(rights.delegated_review) or any(item.held and item.role.requires_second_factor for item in rights.items)
 
 
 def confirmed_app_device(user) -> TOTPDevice | None:

@@ -20,6 +20,7 @@ from stdnum.th import pin
 from accounts.models import Level, Official, Position, Unit, User
 from lifecycle import services as lifecycle
 from lifecycle.models import ChangeRequest, LeaverReport
+from rights.delegation import review_delegate
 from rights.models import AssignmentOrder, OrderLine, Role
 from rights.scope import Scope, today
 from rightsadmin.demo import demo_world_build
@@ -70,6 +71,7 @@ class Place:
     receipt: object
     payin_slip: object
     round_item: object
+    delegation: object  # the review of this district handed by its reviewer to its chief
 
 
 @dataclass
@@ -193,8 +195,10 @@ def world_build() -> World:
         )
         slip = payin_slip_create(issuer=clerk, unit=unit, fee_type=fee, amount=Decimal("100.00"),
                                  payer_name=f"slip-payer-{code}")
+        delegation = review_delegate(actor=reviewer, delegate=account, unit=unit, starts_on=on,
+                                     ends_on=on + datetime.timedelta(days=10), reason="ไปราชการ")
         parts[code] = {
-            "unit": unit, "account": account, "change_request": change_request, "leaver_report": leaver_report,
+            "delegation": delegation, "unit": unit, "account": account, "change_request": change_request, "leaver_report": leaver_report,
             "order": order, "pending_order": pending_order, "move_line": move_order.lines.get(), "mover": mover,
             "receipt": receipt, "payin_slip": slip,
         }

@@ -291,6 +291,10 @@ ROUTES: dict[str, Route] = {
     "audit:province-summary-pdf": Route(PROVINCE_UP, args=at(lambda w, code: {"province_code": code[:2]})),
     "audit:national-summary": Route(CENTRAL),
     "audit:national-summary-export": Route(CENTRAL, args=fixed(lambda w: {"fmt": "csv"})),
+    # Review delegated to an acting reviewer
+    "audit:delegations": Route(REVIEWERS),
+    "audit:delegation-end": Route(REVIEWERS, args=at(lambda w, code: {"pk": w.place(code).delegation.pk}),
+                                  post=lambda w, code: {}),
     # Review rounds
     "audit:round-list": Route(REVIEWERS),
     "audit:round-open": Route(CENTRAL, post=lambda w, code: {

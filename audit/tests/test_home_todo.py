@@ -123,6 +123,6 @@ def test_the_home_page_costs_the_same_queries_for_10_and_200_accounts(
     client.force_login(viewer())
     populate(size, units)
     open_round(today)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         response = client.get(HOME)
     assert response.status_code == 200

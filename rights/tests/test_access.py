@@ -116,11 +116,11 @@ def test_every_policy_names_a_real_path_to_a_unit():
     from audit.access import round_item_access
     from lifecycle.access import leaver_report_access
     from receipts.access import payin_slip_access
-    from rights.access import denial_access, official_access, order_access, order_line_access
+    from rights.access import delegation_access, denial_access, official_access, order_access, order_line_access
 
     policies = [account_access, official_access, order_access, order_line_access, denial_access, unit_access,
                 change_request_access, leaver_report_access, round_item_access, receipt_access, payin_slip_access,
-                event_access]
+                event_access, delegation_access]
     for policy in policies:
         assert isinstance(policy, AccessPolicy)
         lookup = f"{policy.unit_path}__startswith" if policy.stores_path else f"{policy.unit_path}__path__startswith"
