@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count
@@ -76,21 +77,39 @@ class Flag:
         return self.spec.severity
 
 
-# An in-force order line as the engine reads it: a plain row, turned into an OrderLine only when a page shows it.
-LINE_COLUMNS = (
-    "id", "order_id", "official_id", "role_id", "unit_id", "position_id", "level_id", "effective_from", "effective_to",
-    "order__number", "order__order_date", "order__issuing_unit_id", "order__number_year", "order__number_serial",
+class LineRow(NamedTuple):
+    """An in-force order line as the engine reads it, with its order's number and date: a plain row, turned into an
+    OrderLine only when a page shows it."""
+
+    id: int
+    order_id: int
+    official_id: str  # the national ID
+    role_id: int
+    unit_id: int
+    position_id: int
+    level_id: int
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    order_number: str
+    order_date: datetime.date
+    order_issuing_unit_id: int
+    order_number_year: int | None
+    order_number_serial: int | None
+
+    def precedence(self) -> tuple:
+        """rights.rules.line_precedence of the row."""
+        return line_precedence(effective_from=self.effective_from, order_date=self.order_date,
+                               number_year=self.order_number_year, number_serial=self.order_number_serial, pk=self.id)
+
+
+# What each field of a LineRow is read from: the line's own fields, then its order's (one join).
+LINE_LOOKUPS = tuple(
+    {"order_number": "order__number", "order_date": "order__order_date", "order_issuing_unit_id": "order__issuing_unit_id",
+     "order_number_year": "order__number_year", "order_number_serial": "order__number_serial"}.get(name, name)
+    for name in LineRow._fields
 )
-(L_ID, L_ORDER, L_OFFICIAL, L_ROLE, L_UNIT, L_POSITION, L_LEVEL, L_FROM, L_TO, L_NUMBER, L_ORDER_DATE, L_ISSUER,
- L_YEAR, L_SERIAL) = range(14)
-LINE_FIELD_COLUMNS = LINE_COLUMNS[:L_NUMBER]  # the line's own fields, as attribute names
-ORDER_COLUMNS = ("id", "number", "order_date", "issuing_unit_id")  # the order's, from the same row
-
-
-def _line_precedence(row: tuple) -> tuple:
-    """rights.rules.line_precedence of a row."""
-    return line_precedence(effective_from=row[L_FROM], order_date=row[L_ORDER_DATE], number_year=row[L_YEAR],
-                           number_serial=row[L_SERIAL], pk=row[L_ID])
+LINE_FIELDS = LineRow._fields[:LineRow._fields.index("order_number")]  # the line's own, as attribute names
+ORDER_FIELDS = ("id", "number", "order_date", "issuing_unit_id")  # the order's that a page reads without a query
 
 
 class AccountAudit:
@@ -98,7 +117,7 @@ class AccountAudit:
 
     __slots__ = ("account", "held", "flags", "policies", "_line_rows", "_lines", "_ctx")
 
-    def __init__(self, *, account: User, held: list[tuple[Role, Unit]], line_rows: list[tuple], ctx: _Context):
+    def __init__(self, *, account: User, held: list[tuple[Role, Unit]], line_rows: list[LineRow], ctx: _Context):
         self.account = account
         self.held = held
         self.flags: list[Flag] = []
@@ -136,8 +155,17 @@ class AccountAudit:
 
 
 def _attach(instance, **related) -> None:
-    """Point an instance's foreign keys at shared objects without a query (what select_related would fill in)."""
-    instance._state.fields_cache.update(related)
+    """Point an instance's foreign keys at shared objects without a query, as select_related and prefetch_related
+    fill them in (the field's cache; a None there means a related row that does not exist, as for a national ID
+    missing from the HR record, while the id the row was read with stays)."""
+    get_field = instance._meta.get_field
+    for name, value in related.items():
+        get_field(name).set_cached_value(instance, value)
+
+
+def _cache_setters(model, *names: str) -> list:
+    """The cache setters of `model`'s foreign keys `names`, as _attach uses them: for loops over every account."""
+    return [model._meta.get_field(name).set_cached_value for name in names]
 
 
 IN_BATCH = 20_000  # ids per IN list: below SQLite's limit on bound parameters (32,766)
@@ -151,23 +179,30 @@ def _in_batches(qs, field: str, ids: list) -> list:
     return rows
 
 
-# The columns the audit reads (attribute names: foreign keys as ids); the others are deferred, as with only().
-ACCOUNT_COLUMNS = (
+def _columns(model, names: set[str]) -> tuple[str, ...]:
+    """`names` (attribute names: foreign keys as ids) in the model's field order, the order Model.from_db takes."""
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
+
+
+# The columns the audit reads; the others are deferred, as with only().
+ACCOUNT_COLUMNS = _columns(User, {
     "id", "username", "first_name", "last_name", "email", "last_login", "date_joined", "is_active", "is_staff",
     "is_superuser", "deactivated_at", "deactivation_reason", "official_id",
     "registered_position_id", "registered_level_id", "registered_unit_id",
-)
-OFFICIAL_COLUMNS = (
+})
+OFFICIAL_COLUMNS = _columns(Official, {
     "id", "national_id", "title", "first_name", "last_name", "position_id", "level_id", "unit_id", "status",
     "birth_date", "retirement_date",
-)
+})
 
 
 def _instances(model, columns: tuple[str, ...], rows, *, db: str) -> list:
     """Instances of `model` from rows of `columns`, as Model.from_db builds them for a queryset with only().
 
-    Without Model.__init__'s per-field setattr, which was most of the engine's own time on a province page. Falls
-    back to from_db when something listens to the model's init signals, which this path would not send.
+    Kept for the accounts and their HR records rather than calling from_db per row: Model.__init__'s per-field
+    setattr (through the foreign keys' id descriptors) cost 0.78 s against 0.28 s for the country's 29,718 accounts
+    and HR records, a sixth of the national audit (measured for issue 17). Falls back to from_db when something
+    listens to the model's init signals, which this path would not send.
     """
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
         return [model.from_db(db, columns, row) for row in rows]
@@ -182,11 +217,23 @@ def _instances(model, columns: tuple[str, ...], rows, *, db: str) -> list:
     return instances
 
 
+def _rows(row_type, rows) -> list:
+    """`rows` (tuples from values_list) as `row_type`, a NamedTuple of the same fields, as values_list(named=True)
+    builds its rows (without _make's per-row length check: twice as fast).
+
+    Unlike plain tuples of ids and dates, NamedTuple rows stay tracked by the garbage collector, whose full
+    collections then walk them: for the country's 58,000 order lines about 0.2 s more (issue 17), so the
+    short-lived held-role rows stay plain tuples.
+    """
+    new = tuple.__new__
+    return [new(row_type, row) for row in rows]
+
+
 class _Context:
     """Everything the flags need beyond the accounts themselves, loaded once per audit run.
 
-    Rows come without joins and point at shared reference objects (rights.reference_cache); order lines stay
-    plain rows. A national run reads about 120,000 rows and builds about 60,000 model instances.
+    Rows come without joins and point at shared reference objects (accounts.reference_cache); order lines and held
+    roles stay plain rows. A national run reads about 120,000 rows and builds about 60,000 model instances.
     """
 
     def __init__(self, *, as_of: datetime.date, accounts_qs, scope: Scope | None):
@@ -204,10 +251,11 @@ class _Context:
         # PostgreSQL planned nested subqueries badly enough to take minutes.
         # By the accounts' national IDs, not their HR records: an order line names a person by the ID whether or not
         # the HR record has them, and an account unknown to it is judged against its lines like any other.
-        line_rows = _in_batches(
-            OrderLine.objects.in_force(as_of).order_by().values_list(*LINE_COLUMNS),
+        line_rows = _rows(LineRow, _in_batches(
+            OrderLine.objects.in_force(as_of).order_by().values_list(*LINE_LOOKUPS),
             "official_id", sorted({account.official_id for account in self.accounts if account.official_id}),
-        )
+        ))
+        # (user_id, permission_id, unit_id), unpacked by name where read: plain tuples (see _rows).
         held_rows = _in_batches(
             UnitUserObjectPermission.objects.filter(permission__role__isnull=False).values_list(
                 "user_id", "permission_id", "content_object_id"
@@ -216,36 +264,38 @@ class _Context:
             [account.pk for account in self.accounts],
         )
         ref = self.ref = reference_objects(
-            needs_roles={row[L_ROLE] for row in line_rows},
-            needs_role_permissions={row[1] for row in held_rows},
+            needs_roles={row.role_id for row in line_rows},
+            needs_role_permissions={permission_id for _, permission_id, _ in held_rows},
             needs_units={a.registered_unit_id for a in self.accounts if a.registered_unit_id}
-            | {o.unit_id for o in officials.values()} | {row[L_UNIT] for row in line_rows}
-            | {row[2] for row in held_rows},
-            needs_positions={o.position_id for o in officials.values()} | {row[L_POSITION] for row in line_rows}
+            | {o.unit_id for o in officials.values()} | {row.unit_id for row in line_rows}
+            | {unit_id for _, _, unit_id in held_rows},
+            needs_positions={o.position_id for o in officials.values()} | {row.position_id for row in line_rows}
             | {a.registered_position_id for a in self.accounts if a.registered_position_id},
-            needs_levels={o.level_id for o in officials.values()} | {row[L_LEVEL] for row in line_rows}
+            needs_levels={o.level_id for o in officials.values()} | {row.level_id for row in line_rows}
             | {a.registered_level_id for a in self.accounts if a.registered_level_id},
         )
         units, positions, levels = ref.units, ref.positions, ref.levels
         self.roles = ref.roles
+        set_position, set_level, set_unit = _cache_setters(Official, "position", "level", "unit")
         for official in officials.values():
-            _attach(official, position=positions[official.position_id], level=levels[official.level_id],
-                    unit=units[official.unit_id])
+            set_position(official, positions[official.position_id])
+            set_level(official, levels[official.level_id])
+            set_unit(official, units[official.unit_id])
+        set_official, set_registered_unit, set_registered_position, set_registered_level = _cache_setters(
+            User, "official", "registered_unit", "registered_position", "registered_level"
+        )
         for account in self.accounts:
-            _attach(
-                account,
-                official=officials.get(account.official_id),
-                registered_unit=units.get(account.registered_unit_id),
-                registered_position=positions.get(account.registered_position_id),
-                registered_level=levels.get(account.registered_level_id),
-            )
+            set_official(account, officials.get(account.official_id))
+            set_registered_unit(account, units.get(account.registered_unit_id))
+            set_registered_position(account, positions.get(account.registered_position_id))
+            set_registered_level(account, levels.get(account.registered_level_id))
         # Unit code, then username; accounts without a registered unit last (as PostgreSQL sorts NULL).
         self.accounts.sort(key=lambda a: (a.registered_unit is None, a.registered_unit.code if a.registered_unit else "",
                                           a.username))
         self.officials = officials  # by national ID
-        self.lines: dict[str, list[tuple]] = defaultdict(list)  # by national ID, latest first
-        for row in sorted(line_rows, key=_line_precedence, reverse=True):
-            self.lines[row[L_OFFICIAL]].append(row)
+        self.lines: dict[str, list[LineRow]] = defaultdict(list)  # by national ID, latest first
+        for row in sorted(line_rows, key=LineRow.precedence, reverse=True):
+            self.lines[row.official_id].append(row)
         self.held: dict[int, list[tuple[Role, Unit]]] = defaultdict(list)
         for user_id, permission_id, unit_id in sorted(held_rows, key=lambda row: (units[row[2]].path, row[1])):
             self.held[user_id].append((ref.role_by_permission[permission_id], units[unit_id]))
@@ -258,19 +308,18 @@ class _Context:
         )
         self._orders: dict[int, AssignmentOrder] = {}
 
-    def line_instance(self, row: tuple) -> OrderLine:
+    def line_instance(self, row: LineRow) -> OrderLine:
         """An OrderLine of a row, as loaded from the database (its other fields deferred), with its order and
         reference objects attached (no query)."""
-        order = self._orders.get(row[L_ORDER])
+        order = self._orders.get(row.order_id)
         if order is None:
-            order = self._orders[row[L_ORDER]] = _instances(
-                AssignmentOrder, ORDER_COLUMNS, [(row[L_ORDER], row[L_NUMBER], row[L_ORDER_DATE], row[L_ISSUER])],
-                db=self.db,
-            )[0]
-        line = _instances(OrderLine, LINE_FIELD_COLUMNS, [row[:len(LINE_FIELD_COLUMNS)]], db=self.db)[0]
+            order = self._orders[row.order_id] = AssignmentOrder.from_db(
+                self.db, ORDER_FIELDS, (row.order_id, row.order_number, row.order_date, row.order_issuing_unit_id)
+            )
+        line = OrderLine.from_db(self.db, LINE_FIELDS, row[:len(LINE_FIELDS)])
         ref = self.ref
-        _attach(line, order=order, official=self.officials.get(row[L_OFFICIAL]), role=ref.roles[row[L_ROLE]],
-                unit=ref.units[row[L_UNIT]], position=ref.positions[row[L_POSITION]], level=ref.levels[row[L_LEVEL]])
+        _attach(line, order=order, official=self.officials.get(row.official_id), role=ref.roles[row.role_id],
+                unit=ref.units[row.unit_id], position=ref.positions[row.position_id], level=ref.levels[row.level_id])
         return line
 
     def _over_quota(self, scope: Scope | None) -> dict[tuple[int, int], tuple[int, int]]:
@@ -299,7 +348,7 @@ class _Context:
         return over
 
 
-def _flags_for(account: User, official: Official | None, line_rows: list[tuple], held: list[tuple[Role, Unit]],
+def _flags_for(account: User, official: Official | None, line_rows: list[LineRow], held: list[tuple[Role, Unit]],
                ctx: _Context) -> list[Flag]:
     # Runs for every account of a report: ids are compared through .id and the shared reference dicts rather
     # than through .pk and the related-object descriptors.
@@ -312,15 +361,15 @@ def _flags_for(account: User, official: Official | None, line_rows: list[tuple],
     else:
         latest = line_rows[0]
         registered = (account.registered_position_id, account.registered_level_id, account.registered_unit_id)
-        ordered = (latest[L_POSITION], latest[L_LEVEL], latest[L_UNIT])
+        ordered = (latest.position_id, latest.level_id, latest.unit_id)
         for code in registration_mismatches(registered=registered, ordered=ordered):
             index = MISMATCH_FLAGS.index(code)
             objects = (ref.positions, ref.levels, ref.units)[index]
             registered_id = registered[index]
             shown = objects.get(registered_id) if registered_id is not None else None
-            flags.append(Flag(code, (shown, objects[ordered[index]], latest[L_NUMBER])))
+            flags.append(Flag(code, (shown, objects[ordered[index]], latest.order_number)))
     if held:
-        granted = {(row[L_ROLE], row[L_UNIT]) for row in line_rows}
+        granted = {(row.role_id, row.unit_id) for row in line_rows}
         position = ref.positions[official.position_id] if official is not None else None
         level = ref.levels[official.level_id] if official is not None else None
         for role, unit in held:

@@ -365,3 +365,29 @@ def test_query_count_does_not_grow_with_accounts(django_assert_num_queries):
     _population(190)
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(audit_accounts(scope=Scope(roots=[unit("47")]), as_of=datetime.date(2026, 1, 10))) == 200
+
+
+@pytest.mark.django_db
+def test_accounts_read_through_from_db_when_init_signals_are_listened_to(make_account):
+    """With a post_init receiver the engine builds its instances with Model.from_db, which takes the values in the
+    model's field order: the same account, field for field."""
+    from django.db.models.signals import post_init
+
+    from accounts.models import User
+
+    account = make_account("ISV_USER")
+    plain = audit_account(account=account, as_of=datetime.date(2026, 1, 10))
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=User)
+    try:
+        signalled = audit_account(account=account, as_of=datetime.date(2026, 1, 10))
+    finally:
+        post_init.disconnect(receiver, sender=User)
+    assert seen
+    names = ("username", "last_login", "is_superuser", "official_id", "registered_unit_id", "email")
+    assert [getattr(signalled.account, n) for n in names] == [getattr(plain.account, n) for n in names]
+    assert (signalled.codes, signalled.official.pk) == (plain.codes, plain.official.pk)
