@@ -90,6 +90,7 @@ class LineRow(NamedTuple):
     level_id: int
     effective_from: datetime.date
     effective_to: datetime.date | None
+    acting: str  # OrderLine.Acting: "" for a line in the person's own position
     order_number: str
     order_date: datetime.date
     order_issuing_unit_id: int
@@ -358,8 +359,10 @@ def _flags_for(account: User, official: Official | None, line_rows: list[LineRow
         flags.append(Flag(UNKNOWN_PERSON, (account.username, bool(line_rows))))
     if not line_rows:
         flags.append(Flag(NO_ORDER, (as_of,)))
-    else:
-        latest = line_rows[0]
+    # Registration is the person's own post: it is compared with the latest line in their own position, never with
+    # a post they act in (รักษาราชการแทน).
+    latest = next((row for row in line_rows if not row.acting), None)
+    if latest is not None:
         registered = (account.registered_position_id, account.registered_level_id, account.registered_unit_id)
         ordered = (latest.position_id, latest.level_id, latest.unit_id)
         for code in registration_mismatches(registered=registered, ordered=ordered):
@@ -369,15 +372,22 @@ def _flags_for(account: User, official: Official | None, line_rows: list[LineRow
             shown = objects.get(registered_id) if registered_id is not None else None
             flags.append(Flag(code, (shown, objects[ordered[index]], latest.order_number)))
     if held:
-        granted = {(row.role_id, row.unit_id) for row in line_rows}
+        granted: dict[tuple[int, int], LineRow] = {}
+        for row in line_rows:  # latest first: the line that grants a role at a unit is the first one seen
+            granted.setdefault((row.role_id, row.unit_id), row)
         position = ref.positions[official.position_id] if official is not None else None
         level = ref.levels[official.level_id] if official is not None else None
         for role, unit in held:
             key = (role.id, unit.id)
-            if key not in granted:
+            line = granted.get(key)
+            if line is None:
                 flags.append(Flag(EXCESS_ROLE, (role, unit)))
             if official is not None:
-                refusal = first_policy_refusal(ctx.policies.get(role.id, ()), position=position, level=level)
+                # A post one acts in is judged on the position and level the acting line names, for its dates.
+                acting = line is not None and bool(line.acting)
+                judged = (ref.positions[line.position_id], ref.levels[line.level_id]) if acting else (position, level)
+                refusal = first_policy_refusal(ctx.policies.get(role.id, ()), position=judged[0], level=judged[1],
+                                               acting=acting)
                 if refusal:
                     flags.append(Flag(POLICY_VIOLATION, (refusal, role)))
             over = ctx.over_quota.get(key)

@@ -13,7 +13,7 @@ from core.forms import PdfField, ThaiDateField
 from core.national_id import parse_national_id
 from core.thai import thai_digits_to_arabic
 from lifecycle.models import LeaverReport
-from rights.models import Role
+from rights.models import OrderLine, Role
 
 # ---------------------------------------------------------------------------------------------------------------
 # Change requests
@@ -124,6 +124,11 @@ class OrderLineForm(forms.Form):
     level = LevelChoiceField(label=_("ระดับตามคำสั่ง"), queryset=Level.objects.all())
     effective_from = ThaiDateField(label=_("มีผลตั้งแต่"))
     effective_to = ThaiDateField(label=_("มีผลถึง"), required=False, help_text=_("เว้นว่างถ้าไม่กำหนด"))
+    acting = forms.ChoiceField(
+        label=_("แต่งตั้งให้"), choices=OrderLine.Acting.choices, required=False,
+        help_text=_("รักษาราชการแทนหรือปฏิบัติราชการแทน: ตำแหน่งและระดับข้างต้นคือตำแหน่งที่รักษาการ "
+                    "สิทธิ์ตรวจตามตำแหน่งนั้นเฉพาะช่วงวันที่ของรายการ"),
+    )
 
     def __init__(self, *args, units: QuerySet[Unit], roles: QuerySet[Role], **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +147,8 @@ class OrderLineForm(forms.Form):
         start, end = cleaned.get("effective_from"), cleaned.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มมีผล"))
+        if cleaned.get("acting") and start and not end:
+            self.add_error("effective_to", _("การรักษาราชการแทนต้องระบุวันที่สิ้นสุด"))
         return cleaned
 
 

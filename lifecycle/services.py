@@ -503,6 +503,7 @@ class OrderLineInput:
     effective_from: datetime.date
     effective_to: datetime.date | None = None
     written_name: str = ""  # the person's name as written, needed when the HR record does not have them
+    acting: str = ""  # OrderLine.Acting: the position and level are those the person acts in, for the line's dates
 
 
 def order_people_not_on_record(*, lines: Sequence[OrderLineInput], scope: Scope) -> list[str]:
@@ -581,7 +582,8 @@ def order_record(
     for index, line in enumerate(lines, start=1):
         row = OrderLine(order=order, official_id=line.national_id, written_name=line.written_name.strip(),
                         role=line.role, unit=line.unit, position=line.position, level=line.level,
-                        effective_from=line.effective_from, effective_to=line.effective_to, recorded_by=actor)
+                        effective_from=line.effective_from, effective_to=line.effective_to, acting=line.acting,
+                        recorded_by=actor)
         try:
             # The person is checked as a national ID, not as a row of the HR record (which may not have them).
             validate_national_id(line.national_id)

@@ -452,6 +452,7 @@ class OrderCreateView(MenuRequiredMixin, TemplateView):
                     national_id=row["national_id"], written_name=row.get("written_name", ""), role=row["role"],
                     unit=row["unit"], position=row["position"], level=row["level"],
                     effective_from=row["effective_from"], effective_to=row.get("effective_to"),
+                    acting=row.get("acting") or "",
                 )
                 for row in formset.cleaned_data
                 if row and not row.get("DELETE")

@@ -171,6 +171,13 @@ class OrderLineQuerySet(models.QuerySet):
 
 
 class OrderLine(models.Model):
+    class Acting(models.TextChoices):
+        """A line that appoints someone to act in a position for its dates, rather than one in their own."""
+
+        NO = "", _("ในตำแหน่งของตนเอง")
+        ACTING = "acting", _("รักษาราชการแทน")
+        DEPUTISING = "deputising", _("ปฏิบัติราชการแทน")
+
     order = models.ForeignKey(AssignmentOrder, verbose_name=_("คำสั่ง"), on_delete=models.PROTECT, related_name="lines")
     # The person as the written order names them. The order is a legal fact whatever the HR record says, so the line
     # keeps the national ID itself (as User.official does, without a database constraint): it reaches the HR record
@@ -194,6 +201,9 @@ class OrderLine(models.Model):
     level = models.ForeignKey(Level, verbose_name=_("ระดับ"), on_delete=models.PROTECT, related_name="+")
     effective_from = models.DateField(_("มีผลตั้งแต่"))
     effective_to = models.DateField(_("มีผลถึง"), null=True, blank=True)
+    # An acting line's position and level are those the person acts in: from effective_from to effective_to the
+    # rights it grants are judged on them, not on the HR record's (rights.rules.judged_position_level).
+    acting = models.CharField(_("การรักษาราชการแทน"), max_length=16, choices=Acting, default=Acting.NO, blank=True)
     # Four eyes: a line grants nothing until someone other than its recorder, with authority over it, confirms it.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("บันทึกโดย"), null=True, blank=True, on_delete=models.PROTECT,

@@ -18,6 +18,7 @@ from accounts.models import Level, Official, Position, Unit
 from core.thai import format_be_date
 from rights.flags import LEVEL_MISMATCH, POSITION_MISMATCH, UNIT_MISMATCH
 from rights.models import Role
+from rights.reference_cache import reference_objects
 
 if TYPE_CHECKING:
     from rights.models import Policy
@@ -126,7 +127,18 @@ def separation(*, status: str, retirement_date: datetime.date | None, on: dateti
 # Policies
 
 
-def policy_refusal(policy: Policy, *, position: Position | None, level: Level | None) -> str | None:
+def judged_position_level(line, official) -> tuple[Position | None, Level | None]:
+    """The position and level a right granted by `line` is judged on: the HR record's, except on a line appointing
+    someone as acting (รักษาราชการแทน / ปฏิบัติราชการแทน), judged on the position and level it names while it is in
+    force (its own dates: a line out of force grants nothing). Read from the reference cache: no query."""
+    if not getattr(line, "acting", ""):
+        return (official.position, official.level) if official is not None else (None, None)
+    ref = reference_objects(needs_positions=[line.position_id], needs_levels=[line.level_id])
+    return ref.positions.get(line.position_id), ref.levels.get(line.level_id)
+
+
+def policy_refusal(policy: Policy, *, position: Position | None, level: Level | None,
+                   acting: bool = False) -> str | None:
     """Why an official of this HR position and level fails the policy, in Thai, or None when it passes.
 
     Spec, "Default roles and policies" and "Levels": allowed positions; a minimum level per track, compared within
@@ -139,20 +151,22 @@ def policy_refusal(policy: Policy, *, position: Position | None, level: Level | 
     if not (position_fails or level_fails):
         return None
     since = f"ตั้งแต่วันที่ {format_be_date(policy.effective_from, long=True)}"
+    judged_on = "ที่รักษาราชการแทนตามคำสั่ง" if acting else "ตามทะเบียนบุคคล"
     source = f" ตาม{policy.source}" if policy.source else ""
     if position_fails:
         names = " หรือ ".join(p.name_th for p in allowed)
         held = position.name_th if position else "ไม่ทราบตำแหน่ง"
-        return f"บทบาท {policy.role.code} {since}{source} กำหนดให้เฉพาะตำแหน่ง {names} แต่ตำแหน่งตามทะเบียนบุคคลคือ {held}"
+        return f"บทบาท {policy.role.code} {since}{source} กำหนดให้เฉพาะตำแหน่ง {names} แต่ตำแหน่ง{judged_on}คือ {held}"
     wanted = " หรือ ".join(f"{m.name_th} ({m.code})" for m in minimums) + " ขึ้นไป"
     held = f"{level.name_th} ({level.code})" if level else "ไม่ทราบระดับ"
-    return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับตามทะเบียนบุคคลคือ {held}"
+    return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับ{judged_on}คือ {held}"
 
 
-def first_policy_refusal(policies: Iterable[Policy], *, position: Position | None, level: Level | None) -> str | None:
-    """The refusal of the first policy in force that the HR position and level fail, or None."""
+def first_policy_refusal(policies: Iterable[Policy], *, position: Position | None, level: Level | None,
+                         acting: bool = False) -> str | None:
+    """The refusal of the first policy in force that the position and level fail, or None."""
     for policy in policies:
-        refusal = policy_refusal(policy, position=position, level=level)
+        refusal = policy_refusal(policy, position=position, level=level, acting=acting)
         if refusal:
             return refusal
     return None

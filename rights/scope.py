@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Official, Unit, UnitUserObjectPermission, User
 from rights.models import AssignmentOrder, OrderLine, Policy, ReviewDelegation, Role
 from rights.reference_cache import reference_objects
-from rights.rules import first_policy_refusal
+from rights.rules import first_policy_refusal, judged_position_level
 
 
 def today() -> datetime.date:
@@ -174,8 +174,9 @@ def role_items(
         for item in items.values():
             if item.grant is None:
                 continue
-            item.refusal = first_policy_refusal(policies.get(item.role.pk, []), position=official.position,
-                                                level=official.level)
+            position, level = judged_position_level(item.grant, official)
+            item.refusal = first_policy_refusal(policies.get(item.role.pk, []), position=position, level=level,
+                                                acting=bool(item.grant.acting))
     return sorted(items.values(), key=lambda i: (i.unit.path, i.role.code))
 
 

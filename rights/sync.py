@@ -21,7 +21,7 @@ from core.thai import format_be_date
 from rights import rules
 from rights.access import account_access
 from rights.models import OrderLine, Role
-from rights.rules import first_policy_refusal, quota_limit
+from rights.rules import first_policy_refusal, judged_position_level, quota_limit
 from rights.scope import Scope, policies_in_force
 from rights.services import OUT_OF_SCOPE, SELF_GRANT, role_grant, role_revoke
 
@@ -102,8 +102,9 @@ def rights_plan(
             line = granted_lines.get(key)
             refusal = None
             if line is not None:
-                refusal = first_policy_refusal(policies.get(role.pk, []), position=official.position,
-                                               level=official.level)
+                position, level = judged_position_level(line, official)
+                refusal = first_policy_refusal(policies.get(role.pk, []), position=position, level=level,
+                                               acting=bool(line.acting))
             is_held = key in held[account.pk]
             if line is not None and refusal is None:
                 if not is_held:
