@@ -1,5 +1,7 @@
 """{% manual_url %} for the help link of base.html; {% screen %} for a screenshot with its Thai caption."""
 
+from pathlib import Path
+
 from django import template
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
@@ -28,7 +30,7 @@ def screen(context, name: str, caption: str) -> str:
         found = finders.find(path)
         if not found:
             return format_html('<p class="screen-missing">[{}]</p>', caption)
-        src = "file://" + str(found)
+        src = Path(found).as_uri()
     else:
         src = static(path)
     return format_html('<figure class="screen"><img src="{}" alt="{}" loading="lazy" width="{}" height="{}">'

@@ -120,6 +120,8 @@ def test_the_index_offers_every_manual_and_the_blank_form(client, persona_accoun
         assert reverse("manual:pdf", args=[persona.slug]) in html
     assert reverse("manual:report-form-pdf") in html and reverse("manual:report-form-xlsx") in html
     assert "/audit/" not in html  # no office's report form for someone who reviews nothing
+    mine = re.search(r'href="/manual/([a-z-]+)/">[^<]+</a> <span class="badge ok">ตรงกับเมนูของท่าน</span>', html)
+    assert mine and mine.group(1) == "staff"
 
 
 @pytest.mark.django_db
