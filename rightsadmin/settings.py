@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "signin",
     "audit",
     "receipts",
+    "manual",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -332,6 +332,12 @@ ROUTES: dict[str, Route] = {
         ISSUER, args=at(lambda w, code: {"pk": w.place(code).payin_slip.pk}),
         post=lambda w, code: {"payment_reference": "KTB-0001"}, refused=REFUSED | {302},
         note="as for voiding: the service refuses a reviewer, logs it and the page says why"),
+    # The user manual: every logged-in account reads every persona's manual and the blank report form
+    "manual:index": Route(LOGGED_IN),
+    "manual:page": Route(LOGGED_IN, args=fixed(lambda w: {"persona": "district-reviewer"})),
+    "manual:pdf": Route(LOGGED_IN, args=fixed(lambda w: {"persona": "staff"})),
+    "manual:report-form-pdf": Route(LOGGED_IN),
+    "manual:report-form-xlsx": Route(LOGGED_IN),
     # The event log
     "events:log": Route(REVIEWERS),
     "events:log-export": Route(REVIEWERS, args=fixed(lambda w: {"fmt": "csv"})),
