@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["core", "events", "accounts", "rights", "lifecycle", "registry", "signin", "audit", "receipts", "api",
+PACKAGES = ["core", "events", "accounts", "rights", "lifecycle", "registry", "rollout", "signin", "audit", "receipts", "api",
             "rightsadmin"]
 
 
