@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("signin.urls")),
     path("audit/", include("audit.urls")),
     path("receipts/", include("receipts.urls")),
+    path("rollout/", include("rollout.urls")),
     path("events/", include("audit.event_urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/me/tokens/", include("api.urls_tokens")),
