@@ -115,3 +115,36 @@ def test_pages_take_a_fixed_number_of_queries(name, kwargs, who, client, central
         _grow(nominate, person, central, national, rollout, n)
         with django_assert_max_num_queries(30):
             assert client.get(url + query).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_order_and_the_form_read_back_in_thai(office_client, nominate, person, rollout, central, national, today):
+    """The compiled order's PDF and the office's form carry their Thai text (kept in test-artifacts/rollout/)."""
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from conftest import require_tool
+
+    require_tool("pdftotext", "poppler-utils")
+    nomination = nominate(person(), "ISV_FEE_RECEIPT", reason="ผู้รับผิดชอบงานการเงิน")
+    form = office_client.get(reverse("rollout:office-form-export", args=[rollout.pk, "4701", "pdf"])).content
+    services.nomination_decide(nomination=nomination, accept=True, actor=central, scope=national)
+    order = services.rollout_order_compile(rollout=rollout, number="77/2569", order_date=today,
+                                           signer="อธิบดีกรมการปกครอง", actor=central, scope=national)
+    folder = Path(settings.BASE_DIR) / "test-artifacts" / "rollout"
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {}
+    for name, content in {"nomination-form.pdf": form, "order.pdf": order.scan.read()}.items():
+        (folder / name).write_bytes(content)
+        texts[name] = subprocess.run(["pdftotext", str(folder / name), "-"], capture_output=True, check=True,
+                                     text=True).stdout
+    import unicodedata
+
+    def has(name, *words):
+        text = unicodedata.normalize("NFKC", texts[name])  # SARA AM comes back decomposed (README "PDFs")
+        return all(unicodedata.normalize("NFKC", word) in text for word in words)
+
+    assert has("nomination-form.pdf", "แบบแจ้งรายชื่อบุคคลที่ได้รับมอบหมาย", nomination.official.first_name)
+    assert has("order.pdf", "คำสั่งกองคลัง", "77/2569", nomination.official.first_name)
