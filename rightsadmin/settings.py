@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rights",
     "lifecycle",
     "registry",
+    "rollout",
     "signin",
     "audit",
     "receipts",

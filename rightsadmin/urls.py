@@ -31,6 +31,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("receipts/", include("receipts.urls")),
     path("manual/", include("manual.urls")),
+    path("rollout/", include("rollout.urls")),
     path("events/", include("audit.event_urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/me/tokens/", include("api.urls_tokens")),

@@ -23,8 +23,9 @@ from accounts.models import ActivationCode, User
 from core.thai import format_be_date
 from events.services import event_record
 from rights import rules
-from rights.scope import Scope
+from rights.scope import Scope, today
 from rights.services import OUT_OF_SCOPE, _account_of, refusals_logged
+from rollout.selectors import registration_window_refusal
 
 PRINTED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper and typed
 PRINTED_LENGTH = 16  # 80 bits
@@ -60,6 +61,10 @@ def activation_issue(*, account: User, actor: User, scope: Scope, channel: str, 
         raise ValidationError(ALREADY_ACTIVE, code="already_active")
     if channel == ActivationCode.Channel.EMAIL and not account.email:
         raise ValidationError(NO_EMAIL, code="no_email")
+    # A nominee of a rollout registers within its window (e-Bill circular); anyone else is not concerned.
+    outside_window = registration_window_refusal(national_id=account.official_id, on=today())
+    if outside_window:
+        raise ValidationError(outside_window, code="outside_registration_window")
     now = timezone.now()
     superseded = ActivationCode.objects.filter(account=account, used_at__isnull=True, superseded_at__isnull=True)
     superseded_count = superseded.update(superseded_at=now)

@@ -89,6 +89,8 @@ MENU = [
              hide_when_zero=True),
     MenuItem("menu_view_event_log", _("บันทึกเหตุการณ์"), "events:log"),
     MenuItem("menu_import_registry", _("นำเข้าข้อมูลทะเบียน"), "accounts:import-registry"),
+    MenuItem("menu_record_orders", _("เสนอชื่อผู้ใช้งานระบบใหม่"), "rollout:office-index"),
+    MenuItem("menu_manage_reference_data", _("แผนการเปิดใช้งานระบบ"), "rollout:list"),
 ]
 
 

@@ -53,7 +53,7 @@ LOGGED_REFUSALS = {
     "accounts.access.denied",
     "receipts.receipt.refused", "accounts.role.refused", "accounts.order.refused", "accounts.login.unlock_refused",
     "accounts.change_request.refused", "accounts.leaver_report.refused", "accounts.registry.refused",
-    "audit.round.refused",
+    "audit.round.refused", "rollout.nomination.refused",
 }
 
 
@@ -176,6 +176,50 @@ def round_item_answer(world: World, code: str) -> dict:
         return {"decision": "confirmed"}
     until = bangkok_today() + datetime.timedelta(days=60)
     return {"decision": "exception", "reason": "มีคำสั่งรองรับ", "exception_until": be(until)}
+
+
+MATRIX_ROLLOUT = "แผนทดสอบสิทธิ์การเข้าถึง"
+
+
+def matrix_rollout(world: World, *, compiled: bool = False):
+    """A rollout still taking nominations, with a pending nomination at each district of the world; or (`compiled`)
+    one whose only nomination, at 4701, is accepted and ready to become the order. Made in the test's savepoint."""
+    from accounts.models import Official, Position
+    from rights.models import Role
+    from rollout.models import Nomination, Rollout
+    from tests.access_world import LOCATIONS, national_id
+
+    name = MATRIX_ROLLOUT + (" (คำสั่ง)" if compiled else "")
+    found = Rollout.objects.filter(name=name).first()
+    if found is not None:
+        return found
+    day = bangkok_today()
+    offset = datetime.timedelta
+    rollout = Rollout.objects.create(
+        name=name, nomination_deadline=day + offset(days=30), registration_from=day + offset(days=40),
+        registration_to=day + offset(days=50), trial_from=day + offset(days=42), trial_to=day + offset(days=60),
+        purge_on=day + offset(days=65), go_live_on=day + offset(days=70), max_users_per_office=5,
+        created_by=world.users["admin.central"],
+    )
+    role = Role.objects.get(code="ISV_FEE_RECEIPT")
+    rollout.roles.set([role])
+    for index, code in enumerate(["4701"] if compiled else LOCATIONS):
+        unit = world.place(code).unit
+        official = Official.objects.create(
+            national_id=national_id(960 + index + (10 if compiled else 0)), first_name="เสนอชื่อ", last_name=code,
+            unit=unit, position=Position.objects.get(name_th="ปลัดอำเภอ"), level=world.place(code).account.registered_level,
+        )
+        Nomination.objects.create(
+            rollout=rollout, official=official, role=role, unit=unit, filed_by=world.users["admin.central"],
+            status=Nomination.Status.ACCEPTED if compiled else Nomination.Status.PENDING,
+        )
+    return rollout
+
+
+def rollout_nomination(world: World, code: str):
+    from rollout.models import Nomination
+
+    return Nomination.objects.get(rollout=matrix_rollout(world), unit__code=code)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -338,6 +382,25 @@ ROUTES: dict[str, Route] = {
     "manual:pdf": Route(LOGGED_IN, args=fixed(lambda w: {"persona": "staff"})),
     "manual:report-form-pdf": Route(LOGGED_IN),
     "manual:report-form-xlsx": Route(LOGGED_IN),
+    # Rollouts: the centre's plan, and each office's nominations
+    "rollout:list": Route(CENTRAL),
+    "rollout:create": Route(CENTRAL),
+    "rollout:detail": Route(CENTRAL, args=fixed(lambda w: {"pk": matrix_rollout(w).pk})),
+    "rollout:edit": Route(CENTRAL, args=fixed(lambda w: {"pk": matrix_rollout(w).pk})),
+    "rollout:remind": Route(CENTRAL, args=fixed(lambda w: {"pk": matrix_rollout(w).pk}), post=lambda w, code: {},
+                            note="emails the offices without a nomination; the run is one event"),
+    "rollout:compile": Route(
+        CENTRAL, args=fixed(lambda w: {"pk": matrix_rollout(w, compiled=True).pk}),
+        post=lambda w, code: {"number": "990/2569", "order_date": be(bangkok_today()), "signer": "อธิบดีกรมการปกครอง"}),
+    "rollout:nomination-decide": Route(
+        CENTRAL, args=at(lambda w, code: {"pk": rollout_nomination(w, code).pk}),
+        post=lambda w, code: {"decision": "accept"}),
+    "rollout:office-index": Route(REVIEWERS),
+    "rollout:office": Route(REVIEWERS, args=at(lambda w, code: {"pk": matrix_rollout(w).pk, "unit_code": code})),
+    "rollout:office-form-export": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": matrix_rollout(w).pk, "unit_code": code, "fmt": "xlsx"})),
+    "rollout:nomination-withdraw": Route(
+        REVIEWERS, args=at(lambda w, code: {"pk": rollout_nomination(w, code).pk}), post=lambda w, code: {}),
     # The event log
     "events:log": Route(REVIEWERS),
     "events:log-export": Route(REVIEWERS, args=fixed(lambda w: {"fmt": "csv"})),
@@ -473,8 +536,10 @@ def database_state() -> dict:
     from lifecycle.models import ChangeRequest, LeaverReport
     from receipts.models import PayInSlip, Receipt
     from rights.models import AssignmentOrder, OrderLine
+    from rollout.models import Nomination, Rollout
 
     models = [User, Official, AssignmentOrder, OrderLine, ChangeRequest, LeaverReport, UnitUserObjectPermission,
+              Rollout, Nomination,
               Receipt, PayInSlip, ReviewRound, RoundItem, ApiToken, AccessAttempt]
     state = {model._meta.label: hash(repr(list(model.objects.order_by("pk").values_list()))) for model in models}
     state["event_seq"] = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0

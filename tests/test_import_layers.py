@@ -13,8 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["core", "events", "accounts", "rights", "lifecycle", "registry", "signin", "audit", "receipts", "manual",
-            "api", "rightsadmin"]
+PACKAGES = ["core", "events", "accounts", "rights", "lifecycle", "registry", "rollout", "signin", "audit", "receipts",
+            "manual", "api", "rightsadmin"]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:

@@ -35,6 +35,8 @@ def test_benchmark_runs_at_a_tiny_scale_and_prints_every_figure():
     for figure in FIGURES:
         assert figure in table, figure
     assert "how:" in text
+    # Every page was measured: none answered a redirect (to the login or the second factor) or an error instead.
+    assert "HTTP " not in table, table
     # The dataset came through the importer: every generated person has an account and order lines.
     bench = BenchDataset.objects.get()
     assert bench.accounts == User.objects.count() > 60
