@@ -7,6 +7,7 @@ A view sets `serializer_class` (what a row looks like) and writes the hooks; the
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -101,3 +102,27 @@ class ScopedListCreateView(ScopedListMixin, ServiceCreateMixin, ScopedAPIView):
 
     def post(self, request, *args, **kwargs):
         return self.create(request, *args, **kwargs)
+
+
+def list_create_schema(*, tags: list[str], list_id: str, list_summary: str, create_id: str, create_summary: str,
+                       list_description: str | None = None, create_description: str | None = None,
+                       create_parameters: list | None = None, created_responses: dict | None = None):
+    """The OpenAPI description of a ScopedListCreateView, its serializers read from the class: rows of
+    `serializer_class` filtered by `query_serializer_class`, created from `create_serializer_class` (201 with
+    `created_serializer_class`, or the rows' serializer, many when `created_many`)."""
+
+    def describe(view):
+        created = view.created_serializer_class or view.serializer_class
+        return extend_schema_view(
+            get=extend_schema(
+                operation_id=list_id, tags=tags, summary=list_summary, description=list_description,
+                parameters=[view.query_serializer_class], responses=view.serializer_class(many=True),
+            ),
+            post=extend_schema(
+                operation_id=create_id, tags=tags, summary=create_summary, description=create_description,
+                request=view.create_serializer_class, parameters=create_parameters,
+                responses=created_responses or {201: created(many=True) if view.created_many else created},
+            ),
+        )(view)
+
+    return describe

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import User
 from api.exceptions import MenuDenied, OutOfScope, conflict_when_not_pending
-from api.generics import ScopedListCreateView
+from api.generics import ScopedListCreateView, list_create_schema
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
 from api.serializers_lifecycle import (
@@ -40,21 +40,10 @@ NOT_PENDING_RESPONSE = OpenApiResponse(ErrorSerializer, description="ราย�
 # Change requests
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="change_requests_list",
-        tags=CHANGE_TAGS,
-        summary="คำขอเปลี่ยนแปลงข้อมูล: ของตนเอง และของบัญชีในขอบเขตที่พิจารณาได้",
-        parameters=[ChangeRequestQuerySerializer],
-        responses=ChangeRequestSerializer(many=True),
-    ),
-    post=extend_schema(
-        operation_id="change_requests_file",
-        tags=CHANGE_TAGS,
-        summary="ยื่นคำขอเปลี่ยนแปลงข้อมูลที่ลงทะเบียนของตนเอง",
-        request=ChangeRequestFileSerializer,
-        responses={201: ChangeRequestSerializer},
-    ),
+@list_create_schema(
+    tags=CHANGE_TAGS, list_id="change_requests_list", create_id="change_requests_file",
+    list_summary="คำขอเปลี่ยนแปลงข้อมูล: ของตนเอง และของบัญชีในขอบเขตที่พิจารณาได้",
+    create_summary="ยื่นคำขอเปลี่ยนแปลงข้อมูลที่ลงทะเบียนของตนเอง",
 )
 class ChangeRequestListCreateView(ScopedListCreateView):
     serializer_class = ChangeRequestSerializer
@@ -142,22 +131,11 @@ def _leaver_queryset():
     )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="leaver_reports_list",
-        tags=LEAVER_TAGS,
-        summary="รายงานผู้พ้นจากหน้าที่ของหน่วยงานในขอบเขต (ส่วนกลาง: ทั้งหมด)",
-        parameters=[LeaverReportQuerySerializer],
-        responses=LeaverReportSerializer(many=True),
-    ),
-    post=extend_schema(
-        operation_id="leaver_reports_file",
-        tags=LEAVER_TAGS,
-        summary="รายงานผู้พ้นจากหน้าที่ (เกษียณ ย้าย ลาออก ถึงแก่กรรม) ต่อส่วนกลาง",
-        description="ทุกบัญชีในคำขอ หรือไม่มีเลย; บัญชีนอกขอบเขตอ่านเหมือนไม่มีอยู่",
-        request=LeaverReportFileSerializer,
-        responses={201: LeaverReportSerializer(many=True)},
-    ),
+@list_create_schema(
+    tags=LEAVER_TAGS, list_id="leaver_reports_list", create_id="leaver_reports_file",
+    list_summary="รายงานผู้พ้นจากหน้าที่ของหน่วยงานในขอบเขต (ส่วนกลาง: ทั้งหมด)",
+    create_summary="รายงานผู้พ้นจากหน้าที่ (เกษียณ ย้าย ลาออก ถึงแก่กรรม) ต่อส่วนกลาง",
+    create_description="ทุกบัญชีในคำขอ หรือไม่มีเลย; บัญชีนอกขอบเขตอ่านเหมือนไม่มีอยู่",
 )
 class LeaverReportListCreateView(ScopedListCreateView):
     serializer_class = LeaverReportSerializer

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.exceptions import OutOfScope, conflict_when_not_pending
-from api.generics import ScopedListCreateView
+from api.generics import ScopedListCreateView, list_create_schema
 from api.permissions import menu_scope
 from api.schema import ErrorSerializer
 from api.serializers_orders import (
@@ -39,23 +39,12 @@ def _orders(scope):
     )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="orders_list",
-        tags=ORDER_TAGS,
-        summary="คำสั่งมอบหมายของหน่วยงานในขอบเขต พร้อมสถานะรอยืนยันของแต่ละรายการ",
-        parameters=[OrderQuerySerializer],
-        responses=OrderSerializer(many=True),
-    ),
-    post=extend_schema(
-        operation_id="orders_record",
-        tags=ORDER_TAGS,
-        summary="บันทึกคำสั่งมอบหมาย (รอผู้มีอำนาจอีกคนหนึ่งยืนยัน จึงจะให้สิทธิ์)",
-        description="บทบาทที่ผู้บันทึกไม่มีอำนาจให้ และรายการที่ระบุตัวผู้บันทึกเอง ถูกปฏิเสธ (403 GRANT_ABOVE_AUTHORITY, "
-                    "SELF_DEALING) และบันทึกการปฏิเสธไว้",
-        request=OrderRecordSerializer,
-        responses={201: OrderRecordedSerializer},
-    ),
+@list_create_schema(
+    tags=ORDER_TAGS, list_id="orders_list", create_id="orders_record",
+    list_summary="คำสั่งมอบหมายของหน่วยงานในขอบเขต พร้อมสถานะรอยืนยันของแต่ละรายการ",
+    create_summary="บันทึกคำสั่งมอบหมาย (รอผู้มีอำนาจอีกคนหนึ่งยืนยัน จึงจะให้สิทธิ์)",
+    create_description="บทบาทที่ผู้บันทึกไม่มีอำนาจให้ และรายการที่ระบุตัวผู้บันทึกเอง ถูกปฏิเสธ (403 GRANT_ABOVE_AUTHORITY, "
+                       "SELF_DEALING) และบันทึกการปฏิเสธไว้",
 )
 class OrderListCreateView(ScopedListCreateView):
     serializer_class = OrderSerializer

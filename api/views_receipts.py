@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Unit
 from api.exceptions import MenuDenied, OutOfScope, ServiceUnavailable, conflict_when_coded, right_refused
-from api.generics import ScopedListCreateView
+from api.generics import ScopedListCreateView, list_create_schema
 from api.permissions import unit_in_scope
 from api.schema import ErrorSerializer
 from api.serializers_receipts import (
@@ -63,32 +63,22 @@ def _receipt_by_number(request, number: str) -> Receipt:
     return receipt
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="receipts_list",
-        tags=TAGS,
-        summary="รายการใบเสร็จรับเงินในขอบเขตของผู้เรียก",
-        description="ใบเสร็จของหน่วยงานที่ผู้เรียกออกใบเสร็จหรือตรวจสอบสิทธิ์ได้ (และหน่วยงานในสังกัด) ใหม่สุดก่อน",
-        parameters=[ReceiptQuerySerializer],
-        responses=ReceiptSerializer(many=True),
+@list_create_schema(
+    tags=TAGS, list_id="receipts_list", create_id="receipts_issue",
+    list_summary="รายการใบเสร็จรับเงินในขอบเขตของผู้เรียก",
+    list_description="ใบเสร็จของหน่วยงานที่ผู้เรียกออกใบเสร็จหรือตรวจสอบสิทธิ์ได้ (และหน่วยงานในสังกัด) ใหม่สุดก่อน",
+    create_summary="ออกใบเสร็จรับเงิน",
+    create_description=(
+        "ออกใบเสร็จเลขถัดไปของหน่วยงานในปีงบประมาณ ลงวันที่วันนี้ ต้องถือบทบาทของประเภทใบเสร็จ ณ หน่วยงานนั้น "
+        "มีคำสั่งมอบหมายที่มีผล และผ่านเงื่อนไขสิทธิ์ตามทะเบียนบุคคล (ขายทอดตลาด/ค่าของเก่า: ปลัดอำเภอหรือ"
+        "เจ้าพนักงานปกครอง ชำนาญการพิเศษขึ้นไป) มิฉะนั้นได้ 403 พร้อมรหัส เช่น POLICY_DENIED"
     ),
-    post=extend_schema(
-        operation_id="receipts_issue",
-        tags=TAGS,
-        summary="ออกใบเสร็จรับเงิน",
-        description=(
-            "ออกใบเสร็จเลขถัดไปของหน่วยงานในปีงบประมาณ ลงวันที่วันนี้ ต้องถือบทบาทของประเภทใบเสร็จ ณ หน่วยงานนั้น "
-            "มีคำสั่งมอบหมายที่มีผล และผ่านเงื่อนไขสิทธิ์ตามทะเบียนบุคคล (ขายทอดตลาด/ค่าของเก่า: ปลัดอำเภอหรือ"
-            "เจ้าพนักงานปกครอง ชำนาญการพิเศษขึ้นไป) มิฉะนั้นได้ 403 พร้อมรหัส เช่น POLICY_DENIED"
-        ),
-        request=ReceiptIssueSerializer,
-        parameters=[OpenApiParameter(
-            "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-            description="รหัสที่ผู้เรียกสร้างต่อการออกหนึ่งครั้ง (เช่น UUID) ส่งซ้ำเมื่อไม่ได้รับคำตอบ: "
-                        "ได้ใบเสร็จใบเดิม (200) ไม่ใช่ใบใหม่",
-        )],
-        responses={201: ReceiptSerializer, 200: ReceiptSerializer},
-    ),
+    create_parameters=[OpenApiParameter(
+        "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+        description="รหัสที่ผู้เรียกสร้างต่อการออกหนึ่งครั้ง (เช่น UUID) ส่งซ้ำเมื่อไม่ได้รับคำตอบ: "
+                    "ได้ใบเสร็จใบเดิม (200) ไม่ใช่ใบใหม่",
+    )],
+    created_responses={201: ReceiptSerializer, 200: ReceiptSerializer},
 )
 class ReceiptListCreateView(ScopedListCreateView):
     serializer_class = ReceiptSerializer

@@ -11,6 +11,11 @@ from accounts.models import Level, Position, TimeStampedModel, Unit, User
 from rights.models import ORDER_NUMBER_VALIDATOR
 
 
+def one_pending_per_account(name: str) -> models.UniqueConstraint:
+    """At most one request or report of an account waits for a decision at a time."""
+    return models.UniqueConstraint(fields=["account"], condition=Q(status="pending"), name=name)
+
+
 class Decided(models.Model):
     """Who decided a request or report, when and why: set once, by someone other than its filer (lifecycle.services)."""
 
@@ -66,9 +71,7 @@ class ChangeRequest(Decided, TimeStampedModel):
         verbose_name_plural = _("คำขอเปลี่ยนแปลงข้อมูลผู้ปฏิบัติงาน")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account"], condition=Q(status="pending"), name="change_request_one_pending_per_account"
-            )
+            one_pending_per_account("change_request_one_pending_per_account"),
         ]
 
     def __str__(self) -> str:
@@ -108,9 +111,7 @@ class LeaverReport(Decided, TimeStampedModel):
         verbose_name_plural = _("รายงานผู้พ้นจากหน้าที่")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account"], condition=Q(status="pending"), name="leaver_report_one_pending_per_account"
-            )
+            one_pending_per_account("leaver_report_one_pending_per_account"),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import UnitUserObjectPermission, User
 from core.admin_mixins import NoDeleteMixin, ReadOnlyMixin
+from core.http import client_ip
 from events.admin_audit import AuditedChangesMixin
 from events.services import event_record
 from rights.models import AssignmentOrder, OrderLine, Policy, ReviewDelegation, Role
@@ -123,8 +126,31 @@ def role_snapshot(role: Role) -> dict:
     }
 
 
+class SnapshotLoggedMixin:
+    """Every save is logged as `changed_action` with the record's values before and after (`snapshot(obj)`, lists
+    included), the record, its lists and the log entry in one transaction."""
+
+    snapshot: Callable
+    changed_action: str
+
+    def changeform_view(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        request._snapshot_before = self.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event_record(
+            action=self.changed_action, actor=request.user, target=form.instance, ip_address=client_ip(request),
+            data={"before": request._snapshot_before, "after": self.snapshot(form.instance)},
+        )
+
+
 @admin.register(Role)
-class RoleAdmin(NoDeleteMixin, admin.ModelAdmin):
+class RoleAdmin(SnapshotLoggedMixin, NoDeleteMixin, admin.ModelAdmin):
     """Central admins keep who may grant each role (granted_by, rights.rules.may_grant) and its menus here; every
     save is logged with the values before and after, as a change of authority."""
 
@@ -137,46 +163,19 @@ class RoleAdmin(NoDeleteMixin, admin.ModelAdmin):
         # A role needs its holding permission; new roles come through the reference data.
         return False
 
-    def changeform_view(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().changeform_view(request, *args, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        request._role_before = role_snapshot(Role.objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        event_record(
-            action="accounts.role_authority.changed", actor=request.user, target=form.instance,
-            ip_address=request.META.get("REMOTE_ADDR"),
-            data={"before": request._role_before, "after": role_snapshot(form.instance)},
-        )
+    snapshot = staticmethod(role_snapshot)
+    changed_action = "accounts.role_authority.changed"
 
 
 @admin.register(Policy)
-class PolicyAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PolicyAdmin(SnapshotLoggedMixin, NoDeleteMixin, admin.ModelAdmin):
     """Policies are edited here by central admins; every save is logged with the values before and after."""
 
     list_display = ["name", "role", "effective_from", "effective_to", "max_holders_per_unit"]
     list_filter = ["role"]
     filter_horizontal = ["allowed_positions", "minimum_levels"]
-
-    def changeform_view(self, request, *args, **kwargs):
-        with transaction.atomic():  # the policy, its lists and the log entry land together or not at all
-            return super().changeform_view(request, *args, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        request._policy_before = policy_snapshot(Policy.objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        event_record(
-            action="accounts.policy.changed", actor=request.user, target=form.instance,
-            ip_address=request.META.get("REMOTE_ADDR"),
-            data={"before": request._policy_before, "after": policy_snapshot(form.instance)},
-        )
+    snapshot = staticmethod(policy_snapshot)
+    changed_action = "accounts.policy.changed"
 
 
 class OrderLineInline(ReadOnlyMixin, admin.TabularInline):

@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Level, Official, Position, TimeStampedModel, Unit
 from core.national_id import validate_national_id
 
+
+def effective_range_constraint(name: str) -> models.CheckConstraint:
+    """effective_to, when there is one, is not before effective_from."""
+    return models.CheckConstraint(
+        condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")), name=name
+    )
+
+
 ORDER_NUMBER_VALIDATOR = RegexValidator(r"^\d{1,6}/\d{4}$", _("ใช้รูปแบบ 123/2569"))
 
 
@@ -95,10 +103,7 @@ class Policy(TimeStampedModel):
         verbose_name_plural = _("เงื่อนไขสิทธิ์")
         ordering = ["role__code", "effective_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                name="policy_valid_range",
-            )
+            effective_range_constraint("policy_valid_range"),
         ]
 
     def __str__(self) -> str:
@@ -223,10 +228,7 @@ class OrderLine(models.Model):
         verbose_name_plural = _("รายการในคำสั่ง")
         ordering = ["order", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                name="order_line_valid_range",
-            ),
+            effective_range_constraint("order_line_valid_range"),
             models.CheckConstraint(condition=Q(official__isnull=False), name="order_line_names_a_person"),
         ]
         indexes = [models.Index(fields=["official", "effective_from"], name="orderline_person_from_idx")]

@@ -1,12 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from audit.models import ReviewRound
 from audit.rounds import round_reminders_send
-from core.thai import parse_date
-from rights.scope import today
+from core.commands import DatedCommand
 
 
-class Command(BaseCommand):
+class Command(DatedCommand):
     help = (
         "Email the reviewers of offices that have not finished an open review round: before the deadline on the given "
         "days, and daily once it has passed, when the office above is alerted too. Run it daily; each office gets "
@@ -14,8 +13,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--days", default="7,3,1", help="days before the deadline to remind (default 7,3,1)")
-        parser.add_argument("--date", metavar="YYYY-MM-DD", help="act as on this day (default: today, Asia/Bangkok)")
         parser.add_argument("--base-url", default="", help="the site's address, for the links in the emails")
 
     def handle(self, *args, **options):
@@ -23,12 +22,7 @@ class Command(BaseCommand):
             days = sorted({int(d) for d in options["days"].split(",") if d.strip()}, reverse=True)
         except ValueError:
             raise CommandError("--days ต้องเป็นตัวเลขคั่นด้วยจุลภาค เช่น 7,3,1") from None
-        on = today()
-        if options["date"]:
-            try:
-                on = parse_date(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date: {exc}") from None
+        on = self.day(options)
         base_url = options["base_url"].rstrip("/")
         total = 0
         for review_round in ReviewRound.objects.filter(closed_at__isnull=True).order_by("pk"):

@@ -1,14 +1,16 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import Unit, User
-from core.thai import parse_date
+from core.commands import DatedCommand
 from rights.scope import Scope, today
 from rights.sync import GRANT, REFUSED, REVOKE, rights_apply, rights_plan
 
 SIGNS = {GRANT: "+", REVOKE: "-", REFUSED: "x"}
 
 
-class Command(BaseCommand):
+class Command(DatedCommand):
+    date_option = "--as-of"
+    date_help = "judge on this date (default: today, Asia/Bangkok)"
     help = (
         "Show how held roles differ from what in-force orders and policies grant, for an account, a unit (and below) "
         "or the whole country; with --apply, grant and revoke accordingly (each change logged). Run it daily: it "
@@ -16,18 +18,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--unit", metavar="CODE", help="accounts registered at this unit or below it")
         parser.add_argument("--account", metavar="USERNAME", help="one account")
-        parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge on this date (default: today, Asia/Bangkok)")
         parser.add_argument("--apply", action="store_true", help="make the changes (default: only show them)")
 
     def handle(self, *args, **options):
-        on = today()
-        if options["as_of"]:
-            try:
-                on = parse_date(options["as_of"])
-            except ValueError as exc:
-                raise CommandError(f"--as-of: {exc}") from None
+        on = self.day(options)
         if options["apply"] and on != today():
             raise CommandError("--apply ใช้ได้กับวันนี้เท่านั้น: สิทธิ์ที่ถือเปลี่ยนตามคำสั่งที่มีผลในวันนี้")
         accounts = User.objects.all()
