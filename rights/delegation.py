@@ -70,7 +70,7 @@ def review_delegate(*, actor: User, delegate: User, unit: Unit, starts_on: datet
 @transaction.atomic
 def review_delegation_end(*, delegation: ReviewDelegation, actor: User, ip_address: str | None = None) -> None:
     """End a delegation before its date: by its delegator, or by a reviewer whose own scope holds its unit."""
-    delegation = ReviewDelegation.objects.select_for_update().select_related("unit", "delegate").get(pk=delegation.pk)
+    delegation = ReviewDelegation.objects.select_for_update(of=("self",)).select_related("unit", "delegate").get(pk=delegation.pk)
     if delegation.ended_at is not None or delegation.ends_on < today():
         raise ValidationError(ALREADY_ENDED, code="already_ended")
     own = cached_account_rights(actor).scope_for(DELEGABLE_MENU, own_only=True)

@@ -202,7 +202,7 @@ def nomination_file(*, rollout: Rollout, national_id: str, role: Role, unit: Uni
 
 
 def _lock_pending(nomination: Nomination) -> Nomination:
-    locked = Nomination.objects.select_for_update().select_related("unit", "role", "rollout").get(pk=nomination.pk)
+    locked = Nomination.objects.select_for_update(of=("self",)).select_related("unit", "role", "rollout").get(pk=nomination.pk)
     if locked.status != Nomination.Status.PENDING:
         raise ValidationError(NOT_PENDING, code="not_pending")
     return locked
@@ -303,7 +303,7 @@ def rollout_order_compile(*, rollout: Rollout, number: str, order_date: datetime
 
     _require_central(scope)
     with transaction.atomic():
-        rollout = Rollout.objects.select_for_update().select_related("order").get(pk=rollout.pk)
+        rollout = Rollout.objects.select_for_update(of=("self",)).select_related("order").get(pk=rollout.pk)
         if rollout.order is not None and rollout.order.revoked_at is None:
             raise ValidationError(str(ALREADY_COMPILED) % {"number": rollout.order.number}, code="compiled")
         pending = Nomination.objects.filter(rollout=rollout, status=Nomination.Status.PENDING).count()
