@@ -137,6 +137,16 @@ class AccountAudit:
         return self._lines
 
     @property
+    def line_rows(self) -> list[LineRow]:
+        """The same lines as plain rows (ids, dates, the order's number), for readers that need no model instances."""
+        return self._line_rows
+
+    @property
+    def reference(self):
+        """The units, positions, levels and roles the audit read (rights.reference_cache), by id."""
+        return self._ctx.ref
+
+    @property
     def latest_line(self) -> OrderLine | None:
         return self.in_force_lines[0] if self._line_rows else None
 

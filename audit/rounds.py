@@ -31,7 +31,6 @@ from lifecycle.models import ChangeRequest, LeaverReport
 from rights import rules
 from rights.flags import FLAGS, flag_label
 from rights.models import OrderLine, Role
-from rights.reference_cache import reference_objects
 from rights.rules import policy_refusal
 from rights.scope import Scope, policies_in_force, today
 from rights.services import refusals_logged
@@ -95,12 +94,7 @@ SNAPSHOT_FIELDS = {
 def account_snapshot(audit) -> dict:
     """The account as the round reads it: registration, HR record, in-force orders and held roles, as texts a
     reviewer recognises (codes and names), so a later round shows the old value even if a name changed since."""
-    account, official = audit.account, audit.official
-    ref = reference_objects(
-        needs_units=[i for i in (account.registered_unit_id, official and official.unit_id) if i],
-        needs_positions=[i for i in (account.registered_position_id, official and official.position_id) if i],
-        needs_levels=[i for i in (account.registered_level_id, official and official.level_id) if i],
-    )
+    account, official, ref = audit.account, audit.official, audit.reference
 
     def named(table: dict, pk, attribute: str) -> str:
         return getattr(table[pk], attribute) if pk in table else ""
@@ -113,9 +107,10 @@ def account_snapshot(audit) -> dict:
         "hr_level": named(ref.levels, official.level_id, "code") if official else "",
         "hr_unit": named(ref.units, official.unit_id, "code") if official else "",
         "hr_status": official.status if official else "",
-        "orders": sorted(f"{line.order.number} {line.role.code}@{line.unit.code} {line.effective_from.isoformat()}"
-                         f"..{line.effective_to.isoformat() if line.effective_to else ''}"
-                         for line in audit.in_force_lines),
+        # From the audit's rows: a national round builds no OrderLine for its snapshots.
+        "orders": sorted(f"{row.order_number} {ref.roles[row.role_id].code}@{ref.units[row.unit_id].code} "
+                         f"{row.effective_from.isoformat()}..{row.effective_to.isoformat() if row.effective_to else ''}"
+                         for row in audit.line_rows),
         "held_roles": sorted(f"{role.code}@{unit.code}" for role, unit in audit.held),
     }
 

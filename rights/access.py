@@ -17,9 +17,8 @@ from django.http import Http404
 
 from accounts.models import DeniedAccess, Official, Unit, User
 from rights.models import AssignmentOrder, OrderLine, ReviewDelegation
-from rights.scope import Scope, cached_account_rights
+from rights.scope import REVIEW_MENU, Scope, cached_account_rights
 
-REVIEW_MENU = "menu_review_accounts"
 DECIDE_CHANGES_MENU = "menu_decide_change_requests"
 REPORT_LEAVERS_MENU = "menu_report_leavers"
 RECORD_ORDERS_MENU = "menu_record_orders"

@@ -98,7 +98,8 @@ class RoleAtUnit:
 
 
 # The one menu a reviewer may hand to an acting reviewer for dates (rights.services.review_delegate).
-DELEGABLE_MENU = "menu_review_accounts"
+REVIEW_MENU = "menu_review_accounts"
+DELEGABLE_MENU = REVIEW_MENU
 
 
 @dataclass
