@@ -3,6 +3,7 @@
 WeasyPrint needs Pango from the system; where it is missing the user is told which Debian packages to install.
 Documents are set in Laksaman (Debian's fonts-thai-tlwg), the free twin of the government's TH Sarabun New, and
 are always in Thai: a receipt or a signed report form is an official document, whatever the screen's language.
+Lines break between Thai words, not inside them (core.thai_lines).
 """
 
 from django.conf import settings
@@ -26,11 +27,12 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         from weasyprint import HTML
 
         from core import pdf_text
+        from core.thai_lines import mark_word_breaks
     except OSError as exc:  # the shared libraries are not there
         raise PdfUnavailable(MISSING_LIBRARIES) from exc
     pdf_text.install()  # Thai text that a reader can copy and search
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template_name, context, request=request)
+        html = mark_word_breaks(render_to_string(template_name, context, request=request))
     base_url = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base_url).write_pdf()
 

@@ -16,6 +16,7 @@ from conftest import require_tool, xlsx_table
 from core.national_id import format_national_id, mask_national_id
 from events.models import Event
 from tests.factories import OrderLineFactory, account_with_roles, hold, level, position, role, unit
+from tests.pdf_glyphs import assert_thai_typeset
 
 
 def html_of(response) -> str:
@@ -393,6 +394,7 @@ def test_province_report_pdf_is_the_printed_form_in_thai(client, province_viewer
     assert response.content.startswith(b"%PDF")
     fonts = poppler("pdffonts", response.content)
     assert "Laksaman" in fonts and "yes yes" in fonts  # the government font's free twin, embedded (subset)
+    assert_thai_typeset(response.content)
     text = pdf_text(response.content)
     for expected in (
         "แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ",
@@ -417,6 +419,7 @@ def test_the_district_list_prints_as_the_signed_form_with_every_account_in_thai(
     response = client.get(url + "?as_of=2569-06-15")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="audit-report-4701-2569-06-15.pdf"'
+    assert_thai_typeset(response.content)
     text = pdf_text(response.content)
     signer = reviewer.official
     for expected in (

@@ -12,6 +12,7 @@ from django.urls import reverse
 from conftest import require_tool
 from manual.personas import PERSONAS, persona_for
 from rights import flags
+from tests.pdf_glyphs import assert_thai_typeset
 
 ROLES = {  # persona -> (roles, unit) of an account that is that persona
     "staff": (("ISV_USER",), "4701"),
@@ -194,6 +195,7 @@ def test_the_manual_pdf_holds_the_thai_headings_and_the_screenshots(client, pers
     response = client.get(reverse("manual:pdf", args=[slug]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="manual-{slug}.pdf"'
+    assert_thai_typeset(response.content)
     text = pdf_text(response.content)
     persona = next(p for p in PERSONAS if p.slug == slug)
     for expected in [f"คู่มือ{persona.title}", *HEADINGS[slug], "หน้าเข้าสู่ระบบ"]:
@@ -210,6 +212,7 @@ def test_the_blank_report_form_pdf_has_every_line_of_the_circulars_form(client, 
     response = client.get(reverse("manual:report-form-pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="report-form-i-service.pdf"'
+    assert_thai_typeset(response.content)
     text = pdf_text(response.content)
     for expected in ("แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ i-SERVICE", "มท ๐๓๐๗/ว๑๓๕๐๗", "หน่วยงาน",
                      "วันที่ตรวจสอบ (พ.ศ.)", "จำนวนบัญชีผู้ใช้งานที่ตรวจสอบ", "บัญชีที่ข้อมูลการลงทะเบียนไม่ถูกต้อง",

@@ -14,6 +14,7 @@ from core.thai import baht_in_words
 from receipts.documents import daily_summary_pdf, receipt_pdf
 from receipts.models import ReceiptOffice
 from receipts.services import ItemInput, receipt_void
+from tests.pdf_glyphs import assert_thai_typeset
 
 
 def pdf_text(content: bytes) -> str:
@@ -56,7 +57,9 @@ def big_receipt(clock, issue, make_account):
 
 @pytest.mark.django_db
 def test_receipt_pdf_has_extractable_thai_text(big_receipt):
-    text = pdf_text(receipt_pdf(big_receipt))
+    content = receipt_pdf(big_receipt)
+    assert_thai_typeset(content)
+    text = pdf_text(content)
     for expected in [
         "ใบเสร็จรับเงิน", "ที่ทำการปกครองอำเภอเมืองสกลนคร", "4701/2570/000001", "2 พฤศจิกายน 2569",
         "นายสมพงษ์ ศรีสกล", "1-1017-00230-70-8", "ที่ดินพร้อมสิ่งปลูกสร้าง ขายทอดตลาด", "1,234,567.89",
@@ -96,6 +99,7 @@ def test_daily_summary_pdf(clock, issue, make_account):
     from rights.selectors import signer_of
 
     pdf = daily_summary_pdf(summary, signer=signer_of(account))
+    assert_thai_typeset(pdf)
     text = pdf_text(pdf)
     for expected in ["รายงานสรุปการรับเงินประจำวัน", "2 พฤศจิกายน 2569", "ยี่สิบเอ็ดบาทถ้วน", "4701/2570/000001",
                      "ขอรับรองว่ารายงานสรุปการรับเงินประจำวันที่", "ผู้จัดทำรายงาน", "หัวหน้าหน่วยงาน",

@@ -21,6 +21,7 @@ from receipts.services import (
     receipt_office_update,
     receipt_void,
 )
+from tests.pdf_glyphs import assert_thai_typeset
 
 TAX_ID, SUFFIX = "0994000999992", "01"
 
@@ -137,7 +138,9 @@ def test_slip_pdf_shows_the_references(slip):
     from receipts.documents import payin_slip_pdf
     from receipts.tests.test_documents import pdf_text, thai
 
-    text = pdf_text(payin_slip_pdf(slip, biller_name="กรมการปกครอง"))
+    content = payin_slip_pdf(slip, biller_name="กรมการปกครอง")
+    assert_thai_typeset(content)
+    text = pdf_text(content)
     for expected in ["ใบแจ้งการชำระเงิน", "47012570000001", "IDCARD", "099400099999201 47012570000001 IDCARD 10000",
                      "หนึ่งร้อยบาทถ้วน", "นางอรุณี แสนสุข"]:
         assert thai(expected) in text, expected
