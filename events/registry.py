@@ -6,6 +6,7 @@ EVENT_ACTIONS = {
     "admin.record.added": _("เพิ่มข้อมูลผ่านหน้าผู้ดูแลระบบ"),
     "admin.record.changed": _("แก้ไขข้อมูลผ่านหน้าผู้ดูแลระบบ"),
     "admin.password.set": _("ตั้งรหัสผ่านให้ผู้อื่นผ่านหน้าผู้ดูแลระบบ"),
+    "admin.password.refused": _("ปฏิเสธการตั้งรหัสผ่านให้ผู้อื่นผ่านหน้าผู้ดูแลระบบ"),
     "accounts.staff_flags.changed": _("เปลี่ยนสิทธิ์ผู้ดูแลระบบ (is_staff/is_superuser) จากบรรทัดคำสั่ง"),
     "accounts.login.succeeded": _("เข้าสู่ระบบ"),
     "accounts.login.failed": _("เข้าสู่ระบบไม่สำเร็จ"),

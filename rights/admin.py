@@ -3,10 +3,13 @@ from collections.abc import Callable
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -49,9 +52,24 @@ class AccountAddForm(forms.ModelForm):
         return account
 
 
+NO_PASSWORD_FOR_OTHERS = _(
+    "ไม่มีการตั้งรหัสผ่านให้ผู้อื่น: ให้ผู้ตรวจสอบของหน่วยงานออกรหัสหรือลิงก์เปิดใช้งานจากหน้าบัญชี "
+    "หรือให้เจ้าของบัญชีตั้งรหัสผ่านใหม่เองทางอีเมลจากหน้าเข้าสู่ระบบ"
+)
+
+
+class AccountChangeForm(UserChangeForm):
+    """The password shows only its state: nobody sets another person's password here (UserAdmin.user_change_password)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = NO_PASSWORD_FOR_OTHERS
+
+
 @admin.register(User)
 class UserAdmin(AuditedChangesMixin, NoDeleteMixin, DjangoUserAdmin):
     add_form = AccountAddForm
+    form = AccountChangeForm
     add_fieldsets = ((None, {"classes": ("wide",), "fields": AccountAddForm.Meta.fields}),)
     list_display = ["username", "official_id", "registered_unit", "registered_position", "registered_level", "is_active", "last_login"]
     list_filter = ["is_active", "is_superuser"]
@@ -96,15 +114,17 @@ class UserAdmin(AuditedChangesMixin, NoDeleteMixin, DjangoUserAdmin):
             messages.success(request, _("ปลดล็อกแล้ว %(n)d บัญชี") % {"n": done})
 
     def user_change_password(self, request, id, form_url=""):
-        # Setting another person's password is a privileged change like any other: in the chain, with who and when.
-        with transaction.atomic():
-            response = super().user_change_password(request, id, form_url)
-            if request.method == "POST" and response.status_code == 302:
-                account = User.objects.get(pk=id)
-                event_record(action="admin.password.set", actor=request.user, target=account,
-                             unit=account.registered_unit, ip_address=request.META.get("REMOTE_ADDR"),
-                             data={"username": account.username})
-        return response
+        # Nobody sets another person's password, the centre included: a password someone else chose is a shared one.
+        # The holder sets it through an activation code or link, or the emailed reset.
+        account = self.get_object(request, unquote(id))
+        if account is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, id)
+        if request.method == "POST":
+            event_record(action="admin.password.refused", actor=request.user, target=account,
+                         unit=account.registered_unit, ip_address=client_ip(request),
+                         data={"username": account.username})
+        messages.error(request, NO_PASSWORD_FOR_OTHERS)
+        return redirect("admin:accounts_user_change", account.pk)
 
     def get_readonly_fields(self, request, obj=None):
         # Nobody changes their own registration or powers here: the change request and the orders are the way.

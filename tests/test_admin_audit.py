@@ -78,17 +78,27 @@ def test_staff_flags_cannot_be_set_in_the_admin_only_from_the_command_line(clien
 
 
 @pytest.mark.django_db
-def test_setting_another_persons_password_in_the_admin_is_logged(client, superuser):
+def test_nobody_sets_another_persons_password_in_the_admin_and_the_attempt_is_logged(client, superuser):
     clerk = UserFactory(username="clerk.4701")
+    clerk.set_password("the-holders-own-2569")
+    clerk.save()
     client.force_login(superuser)
-    response = client.post(reverse("admin:auth_user_password_change", args=[clerk.pk]),
-                           {"password1": "Nw-pass-2569-x", "password2": "Nw-pass-2569-x", "usable_password": "true"})
-    assert response.status_code == 302
+    url = reverse("admin:auth_user_password_change", args=[clerk.pk])
+    change_page = reverse("admin:accounts_user_change", args=[clerk.pk])
+    shown = client.get(url, follow=True)
+    assert shown.redirect_chain == [(change_page, 302)]
+    assert "ไม่มีการตั้งรหัสผ่านให้ผู้อื่น" in shown.content.decode()  # the message, and the password's help text
+    assert not Event.objects.filter(action="admin.password.refused").exists()  # looking is not an attempt
+    response = client.post(url, {"password1": "Nw-pass-2569-x", "password2": "Nw-pass-2569-x", "usable_password": "true"})
+    assert response.status_code == 302 and response["Location"] == change_page
     clerk.refresh_from_db()
-    assert clerk.check_password("Nw-pass-2569-x")
-    event = Event.objects.get(action="admin.password.set")
+    assert clerk.check_password("the-holders-own-2569") and not clerk.check_password("Nw-pass-2569-x")
+    event = Event.objects.get(action="admin.password.refused")
     assert (event.actor, event.target_id, event.data) == (superuser, str(clerk.pk), {"username": "clerk.4701"})
+    assert not Event.objects.filter(action="admin.password.set").exists()
     assert "Nw-pass" not in str(Event.objects.values_list("data", flat=True))
+    missing = client.get(reverse("admin:auth_user_password_change", args=[999_999]))
+    assert missing.status_code == 302 and missing["Location"] == reverse("admin:index")
 
 
 @pytest.mark.django_db
