@@ -10,7 +10,7 @@ from signin.activation_views import ActivateView
 from signin.login import LoginView
 from signin.password_reset_views import PasswordResetConfirmView, PasswordResetView
 from signin.second_factor_views import LoginVerifyView
-from signin.views import HomeView
+from signin.views import HomeView, favicon
 
 admin.site.site_header = "rightsadmin กรมการปกครอง"
 admin.site.site_title = "rightsadmin"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("activate/<str:secret>/", ActivateView.as_view(), name="activate-link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("signin.urls")),
     path("audit/", include("audit.urls")),
     path("receipts/", include("receipts.urls")),

@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -50,3 +53,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                      ip_address=client_ip(self.request))
         messages.success(self.request, _("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"))
         return response
+
+
+@login_not_required
+def favicon(request):
+    # Browsers and bookmark tools ask for /favicon.ico whatever the page links; it lives with the static files.
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -251,6 +251,7 @@ ROUTES: dict[str, Route] = {
                    note="a logged-in user is sent home"),
     "logout": Route(LOGGED_IN, post=lambda w, code: {}, anonymous=302),
     "set_language": Route(LOGGED_IN, status=302, anonymous_to_login=False, note="GET only redirects back"),
+    "favicon": Route(LOGGED_IN, status=301, anonymous=301, anonymous_to_login=False, note="to the static file"),
     # The account holder's own pages
     "accounts:profile": Route(LOGGED_IN),
     "accounts:password-change": Route(LOGGED_IN),

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -108,3 +109,44 @@ def test_policy_edit_in_the_admin_is_logged_with_before_and_after(client):
     event = Event.objects.get(action="accounts.policy.changed")
     assert event.data["before"]["max_holders_per_unit"] == 2
     assert event.data["after"]["max_holders_per_unit"] == 3
+
+
+@pytest.mark.django_db
+def test_favicon_is_served_to_anyone(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"
+    assert '<link rel="icon" href="/static/favicon.ico"' in client.get(reverse("login")).content.decode()
+    from django.contrib.staticfiles import finders
+
+    icon = finders.find("favicon.ico")
+    assert icon and Path(icon).read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+@pytest.mark.django_db
+def test_a_refused_request_is_one_line_in_the_log_and_a_server_error_keeps_its_traceback(client, make_account,
+                                                                                         caplog):
+    import logging
+
+    client.force_login(make_account("ISV_USER"))  # no review menu
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(reverse("audit:account-list", args=["4701"])).status_code == 403
+        assert client.get("/no-such-page/").status_code == 404
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.status_code for r in refused] == [403, 404]
+    for record in refused:
+        line = logging.Formatter("%(levelname)s %(message)s").format(record)
+        assert "\n" not in line and "Traceback" not in line, line
+    assert "Forbidden" in refused[0].getMessage() and "/audit/units/4701/accounts/" in refused[0].getMessage()
+
+    from core.log_filters import ClientErrorsOnOneLine
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        import sys
+
+        failure = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: /x/", None,
+                                    sys.exc_info())
+    failure.status_code = 500
+    ClientErrorsOnOneLine().filter(failure)
+    assert "Traceback" in logging.Formatter().format(failure)
