@@ -10,6 +10,7 @@ import ast
 import datetime
 import gettext
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone, translation
+
+from core.thai_lines import BREAK
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -164,6 +167,8 @@ def printed_html(monkeypatch):
     class CapturedHTML:
         def __init__(self, string, base_url=None):
             seen["html"] = string
+            # The text as a reader sees it: without the word spans and break marks of core.thai_lines.
+            seen["text"] = re.sub(r"<[^>]+>", "", string).replace(BREAK, "")
 
         def write_pdf(self):
             return b"%PDF-1.7 captured"
@@ -181,6 +186,6 @@ def test_the_report_form_is_thai_in_the_english_interface(client, make_account, 
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert '<html lang="en">' in client.get("/audit/provinces/47/").content.decode()  # the screen is in English
     assert client.get("/audit/provinces/47/report.pdf?as_of=2026-06-15").status_code == 200
-    html = printed_html["html"]
-    assert "แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ" in html and "15 มิถุนายน 2569" in html
+    html, text = printed_html["html"], printed_html["text"]
+    assert "แบบรายงานผลการตรวจสอบสิทธิ์ผู้ใช้งานระบบ" in text and "15 มิถุนายน 2569" in text
     assert "June 2569" not in html and "Province total" not in html
