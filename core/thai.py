@@ -128,6 +128,13 @@ def format_be_date(
     return f"{value.day} {months[value.month - 1]} {be_year(value)}"
 
 
+def format_reader_date(value: datetime.date | datetime.datetime | None, *, long: bool = False) -> str:
+    """format_be_date in the active language: Thai months, or English ones on the English interface."""
+    from django.utils.translation import get_language
+
+    return format_be_date(value, long=long, english=(get_language() or "").startswith("en"))
+
+
 def baht_in_words(amount: Decimal) -> str:
     """หนึ่งล้านสองแสน...บาทถ้วน / ...บาทห้าสิบสตางค์, for an amount with at most two decimals."""
     amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

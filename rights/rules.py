@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 
 from accounts.models import Level, Official, Position, Unit
-from core.thai import format_be_date
+from core.names import local_name
+from core.thai import format_reader_date
 from rights.flags import LEVEL_MISMATCH, POSITION_MISMATCH, UNIT_MISMATCH
 from rights.models import Role
 from rights.reference_cache import reference_objects
@@ -139,7 +140,7 @@ def judged_position_level(line, official) -> tuple[Position | None, Level | None
 
 def policy_refusal(policy: Policy, *, position: Position | None, level: Level | None,
                    acting: bool = False) -> str | None:
-    """Why an official of this HR position and level fails the policy, in Thai, or None when it passes.
+    """Why an official of this HR position and level fails the policy, in the active language, or None.
 
     Spec, "Default roles and policies" and "Levels": allowed positions; a minimum level per track, compared within
     one track, a track not named being not allowed. `policy` comes from rights.scope.policies_in_force (its
@@ -150,16 +151,21 @@ def policy_refusal(policy: Policy, *, position: Position | None, level: Level | 
     level_fails = bool(minimums) and (level is None or not any(level.is_at_least(m) for m in minimums))
     if not (position_fails or level_fails):
         return None
-    since = f"ตั้งแต่วันที่ {format_be_date(policy.effective_from, long=True)}"
-    judged_on = "ที่รักษาราชการแทนตามคำสั่ง" if acting else "ตามทะเบียนบุคคล"
-    source = f" ตาม{policy.source}" if policy.source else ""
+    values = {
+        "role": local_name(policy.role),
+        "since": format_reader_date(policy.effective_from, long=True),
+        "source": gettext(" ตาม%(source)s") % {"source": policy.source} if policy.source else "",
+        "judged_on": gettext("ที่รักษาราชการแทนตามคำสั่ง") if acting else gettext("ตามทะเบียนบุคคล"),
+    }
     if position_fails:
-        names = " หรือ ".join(p.name_th for p in allowed)
-        held = position.name_th if position else "ไม่ทราบตำแหน่ง"
-        return f"บทบาท {policy.role.code} {since}{source} กำหนดให้เฉพาะตำแหน่ง {names} แต่ตำแหน่ง{judged_on}คือ {held}"
-    wanted = " หรือ ".join(f"{m.name_th} ({m.code})" for m in minimums) + " ขึ้นไป"
-    held = f"{level.name_th} ({level.code})" if level else "ไม่ทราบระดับ"
-    return f"บทบาท {policy.role.code} {since}{source} กำหนดระดับ {wanted} แต่ระดับ{judged_on}คือ {held}"
+        values["wanted"] = gettext(" หรือ ").join(local_name(p) for p in allowed)
+        values["held"] = local_name(position) if position else gettext("ไม่ทราบตำแหน่ง")
+        return gettext("บทบาท “%(role)s” ตั้งแต่วันที่ %(since)s%(source)s กำหนดให้เฉพาะตำแหน่ง %(wanted)s "
+                       "แต่ตำแหน่ง%(judged_on)sคือ %(held)s") % values
+    values["wanted"] = gettext(" หรือ ").join(f"{local_name(m)} ({m.code})" for m in minimums)
+    values["held"] = f"{local_name(level)} ({level.code})" if level else gettext("ไม่ทราบระดับ")
+    return gettext("บทบาท “%(role)s” ตั้งแต่วันที่ %(since)s%(source)s กำหนดระดับ %(wanted)s ขึ้นไป "
+                   "แต่ระดับ%(judged_on)sคือ %(held)s") % values
 
 
 def first_policy_refusal(policies: Iterable[Policy], *, position: Position | None, level: Level | None,

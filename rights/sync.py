@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import Unit, UnitUserObjectPermission, User
-from core.thai import format_be_date
+from core.names import local_name
+from core.thai import format_reader_date
 from rights import rules
 from rights.access import account_access
 from rights.models import OrderLine, Role
@@ -35,7 +37,7 @@ class RightChange:
     unit: Unit
     action: str  # GRANT, REVOKE or REFUSED (ordered, not held, and a rule says no: nothing to apply)
     line: OrderLine | None  # the latest in-force line for this role at this unit, if any
-    reason: str  # in Thai: the order that grants it, or the rule that refuses it
+    reason: str  # in the planner's language: the order that grants it, or the rule that refuses it
 
     @property
     def key(self) -> str:
@@ -48,8 +50,11 @@ class RightChange:
 
 
 def _line_reason(line: OrderLine) -> str:
-    until = f" ถึง {format_be_date(line.effective_to)}" if line.effective_to else ""
-    return f"คำสั่งที่ {line.order.number} มีผลตั้งแต่ {format_be_date(line.effective_from)}{until}"
+    values = {"number": line.order.number, "since": format_reader_date(line.effective_from)}
+    if line.effective_to:
+        return gettext("คำสั่งที่ %(number)s มีผลตั้งแต่ %(since)s ถึง %(until)s") % {
+            **values, "until": format_reader_date(line.effective_to)}
+    return gettext("คำสั่งที่ %(number)s มีผลตั้งแต่ %(since)s") % values
 
 
 def rights_plan(
@@ -110,7 +115,8 @@ def rights_plan(
                 if not is_held:
                     changes.append(RightChange(account, role, unit, GRANT, line, _line_reason(line)))
             elif is_held:
-                reason = refusal or f"ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ {format_be_date(on, long=True)}"
+                reason = refusal or gettext("ไม่มีคำสั่งมอบหมายที่มีผล ณ วันที่ %(date)s") % {
+                    "date": format_reader_date(on, long=True)}
                 changes.append(RightChange(account, role, unit, REVOKE, line, reason))
             else:
                 changes.append(RightChange(account, role, unit, REFUSED, line, refusal))
@@ -153,10 +159,9 @@ def _cap_grants_at_quota(changes: list[RightChange], policies: dict) -> None:
         limit = limits[change.role.pk]
         if holders.get(slot, 0) >= limit:
             change.action = REFUSED
-            change.reason = (
-                f"{change.unit.display_name} มีผู้ถือสิทธิ์ {change.role.code} ครบ {limit} คนตามเงื่อนไขสิทธิ์แล้ว"
-                f" ({_line_reason(change.line)})"
-            )
+            change.reason = gettext("%(unit)s มีผู้ถือสิทธิ์ “%(role)s” ครบ %(limit)d คนตามเงื่อนไขสิทธิ์แล้ว (%(order)s)") % {
+                "unit": change.unit.display_name, "role": local_name(change.role), "limit": limit,
+                "order": _line_reason(change.line)}
         else:
             holders[slot] = holders.get(slot, 0) + 1
 
@@ -164,7 +169,7 @@ def _cap_grants_at_quota(changes: list[RightChange], policies: dict) -> None:
 class AppliedRights(NamedTuple):
     granted: int
     revoked: int
-    refused: list[str]  # in Thai, one per change the services refused (each logged)
+    refused: list[str]  # one per change the services refused (each logged), in the actor's language
 
 
 def rights_apply(
@@ -175,7 +180,7 @@ def rights_apply(
     granted = revoked = 0
     refused = []
     for change in changes:
-        reason = f"ปรับสิทธิ์ตามคำสั่ง: {change.reason}"
+        reason = gettext("ปรับสิทธิ์ตามคำสั่ง: %(reason)s") % {"reason": change.reason}
         try:
             if change.action == GRANT:
                 granted += role_grant(account=change.account, role=change.role, unit=change.unit, actor=actor,
@@ -186,7 +191,7 @@ def rights_apply(
                 revoked += role_revoke(account=change.account, role=change.role, unit=change.unit, actor=actor,
                                        reason=reason, ip_address=ip_address)
         except rules.AuthorityRefused as refusal:
-            refused.append(f"{change.account.username} {change.role.code}@{change.unit.code}: {refusal.message}")
+            refused.append(f"{change.account.username} “{local_name(change.role)}” {change.unit.code}: {refusal.message}")
     return AppliedRights(granted, revoked, refused)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.thai_lines import BREAK
@@ -140,6 +141,33 @@ def test_a_review_page_in_english(client, make_account):
     html = client.get("/audit/units/4701/accounts/").content.decode()
     assert "Active accounts" in html and "Not in HR record" in html
     assert "บัญชีที่ใช้งานอยู่" not in html and "ไม่พบในทะเบียนบุคคล" not in html
+
+
+@pytest.mark.django_db
+def test_findings_remedies_and_policy_refusals_follow_the_active_language(client, make_account):
+    """What is wrong with an account and what to do read in English on the English interface, role names and all;
+    the same texts read in Thai on the Thai one."""
+    client.force_login(make_account("DISTRICT_REVIEWER", unit_code="4701"))
+    no_order = make_account("ISV_USER", unit_code="4701", ordered=False, username="no.order.4701")
+    k2 = make_account("ISV_AUCTION_RECEIPT", unit_code="4701", level_code="K2", username="k2.4701")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/audit/units/4701/accounts/?as_of=2569-06-15").content.decode()
+    assert "No assignment order in force on 15 June 2569" in html
+    assert "Role “Auction receipts”, from 15 June 2569" in html  # the policy refusal, with the role's English name
+    detail = client.get(reverse("audit:account-detail", args=[no_order.pk])).content.decode()
+    detail += client.get(reverse("audit:account-detail", args=[k2.pk])).content.decode()
+    assert "requires level Senior Professional (K3) or above, but the level in the HR record is" in detail
+    assert "Obtain a copy of the assignment order and record it" in detail  # the remedy
+    for thai in ("ไม่มีคำสั่งมอบหมายที่มีผล", "ขอสำเนาคำสั่งมอบหมาย", "กำหนดระดับ", "มิถุนายน"):
+        assert thai not in html + detail, thai
+    assert "ISV_AUCTION_RECEIPT" not in html  # the list names the role; the account's page shows its code beside
+    sync = client.get("/accounts/rights/sync/").content.decode()
+    assert "requires level Senior Professional (K3) or above" in sync and "No assignment order in force on" in sync
+    assert "กำหนดระดับ" not in sync and "ไม่มีคำสั่งมอบหมายที่มีผล" not in sync
+    client.post("/i18n/setlang/", {"language": "th", "next": "/"})
+    account = client.get(reverse("audit:account-detail", args=[k2.pk])).content.decode()
+    assert "กำหนดระดับ ชำนาญการพิเศษ (K3) ขึ้นไป แต่ระดับตามทะเบียนบุคคลคือ ชำนาญการ (K2)" in account
+    assert "บทบาท “จำหน่ายใบเสร็จรับเงินงานขายทอดตลาด” ตั้งแต่วันที่ 15 มิถุนายน 2569" in account
 
 
 def test_dates_follow_the_active_language_and_keep_the_buddhist_era():

@@ -14,6 +14,7 @@ from receipts.services import (
     ReceiptRefused,
     receipt_void,
 )
+from rights.models import Role
 
 BEFORE_CIRCULAR = datetime.date(2026, 6, 14)
 CIRCULAR_DAY = datetime.date(2026, 6, 15)
@@ -57,7 +58,7 @@ def test_rank_rule_at_its_edges(clock, issue, make_account, category, position_n
     message = str(refused.value)
     assert refused.value.rule == "policy"
     assert "15 มิถุนายน 2569" in message and CIRCULAR in message  # says since when, quoting the circular
-    assert ROLE_OF[category] in message
+    assert f"“{Role.objects.get(code=ROLE_OF[category]).name_th}”" in message and ROLE_OF[category] not in message
     assert ("ตำแหน่ง" in message) if position_name not in ("ปลัดอำเภอ", "เจ้าพนักงานปกครอง") else ("ระดับ" in message)
     assert not Receipt.objects.exists()
     assert not ReceiptCounter.objects.filter(last_number__gt=0).exists()  # the refused issue took no number
@@ -117,7 +118,7 @@ def test_role_at_another_unit_is_refused(clock, issue, make_account):
 def test_role_for_another_category_is_refused(clock, issue, make_account):
     clock(CIRCULAR_DAY)
     clerk = make_account("ISV_FEE_RECEIPT", position_name="เจ้าพนักงานธุรการ", level_code="O2")
-    with pytest.raises(ReceiptRefused, match="ISV_AUCTION_RECEIPT"):
+    with pytest.raises(ReceiptRefused, match="ไม่ได้ถือบทบาท จำหน่ายใบเสร็จรับเงินงานขายทอดตลาด"):
         issue(clerk, "AUCTION")
 
 

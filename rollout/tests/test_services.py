@@ -63,7 +63,8 @@ def test_a_nomination_is_filed_pending_and_logged(nominate, person):
 def test_a_nomination_the_policy_refuses_says_why(nominate, person):
     with pytest.raises(ValidationError) as caught:
         nominate(person(level_code="K2"))
-    assert "ISV_AUCTION_RECEIPT" in caught.value.messages[0] and "ชำนาญการพิเศษ" in caught.value.messages[0]
+    message = caught.value.messages[0]
+    assert "“จำหน่ายใบเสร็จรับเงินงานขายทอดตลาด”" in message and "ชำนาญการพิเศษ" in message
     assert not Nomination.objects.exists()
     refused = Event.objects.get(action="rollout.nomination.refused")
     assert refused.data["rule"] == "policy"
