@@ -7,10 +7,13 @@ from tests.browser.journey import Journey
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = {
-    "admin.central": ["/", "/events/", "/accounts/orders/", "/accounts/leavers/queue/", "/audit/national/"],
+    "admin.central": ["/", "/events/", "/accounts/orders/", "/accounts/leavers/queue/", "/audit/national/",
+                      "/accounts/import/", "/audit/rounds/"],
     "reviewer.4701": ["/", "/audit/units/4701/accounts/", "/accounts/change-requests/", "/events/",
-                      "/accounts/me/second-factor/"],
-    "clerk.4701": ["/", "/accounts/me/", "/receipts/", "/receipts/daily-summary/"],
+                      "/accounts/me/second-factor/", "/accounts/rights/sync/", "/accounts/leavers/",
+                      "/accounts/leavers/candidates/", "/accounts/me/tokens/", "/audit/rounds/"],
+    "clerk.4701": ["/", "/accounts/me/", "/receipts/", "/receipts/daily-summary/", "/accounts/me/change-requests/",
+                   "/receipts/payin-slips/", "/accounts/me/tokens/"],
 }
 
 
@@ -26,6 +29,14 @@ def test_no_page_scrolls_sideways_on_a_phone(journey: Journey, username):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
             wide.append(f"{path}: {width}px")
+    if username == "clerk.4701":  # one object's page: a pay-in slip's facts beside their long labels
+        journey.goto("/receipts/payin-slips/")
+        page.locator("main table a[href*='/receipts/payin-slips/']").first.click()
+        page.wait_for_load_state()
+        journey.check(f"{username}-payin-slip")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{page.url}: {width}px")
     assert not wide, wide
 
     # The header's menu is folded behind one button, which opens it.
