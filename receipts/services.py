@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Official, Unit, User
@@ -125,13 +126,21 @@ def receipt_right_check(*, user: User, unit: Unit, category: str, on: datetime.d
     return item
 
 
+# The event log names the refused attempt as a person reads it (stored in Thai, as every label of the log).
+REFUSED_LABEL = "{action}ใบเสร็จรับเงิน{category} ที่ {unit}"
+REFUSED_ACTIONS = {"issue": "ออก", "void": "ยกเลิก"}
+
+
 def _record_refusal(*, user: User, unit: Unit, action: str, category: str, refusal: ReceiptRefused,
                     receipt: Receipt | None = None, ip_address: str | None = None) -> None:
     """Log a refusal after the refused action's transaction was rolled back, in a transaction of its own."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = REFUSED_LABEL.format(action=REFUSED_ACTIONS.get(action, action), category=Category(category).label,
+                                     unit=unit.code)
     with transaction.atomic():
         event_record(
-            action="receipts.receipt.refused", actor=user, target=receipt,
-            target_label="" if receipt else f"{action} {category} @ {unit.code}", unit=unit, ip_address=ip_address,
+            action="receipts.receipt.refused", actor=user, target=receipt, target_label="" if receipt else label,
+            unit=unit, ip_address=ip_address,
             data={"action": action, "category": category, "role": CATEGORY_ROLE[Category(category)],
                   "unit": unit.code, "rule": refusal.rule, "reason": refusal.message},
         )

@@ -77,7 +77,9 @@ def test_change_request_journey(client, holder, reviewer):
     client.force_login(reviewer)
     home = client.get(reverse("home")).content.decode()
     assert re.search(r"คำขอเปลี่ยนแปลงข้อมูล <span class=\"badge warn\">1</span>", menu_html(home))
-    assert "holder.4701" in client.get(reverse("accounts:change-request-queue")).content.decode()
+    queue = client.get(reverse("accounts:change-request-queue")).content.decode()
+    level = request.account.registered_level
+    assert "holder.4701" in queue and f"{level.name_th} ({level.code})" in queue  # the level's name, not its code alone
     detail = client.get(reverse("accounts:change-request-detail", args=[request.pk])).content.decode()
     assert "อนุมัติ และแก้ไขข้อมูลที่ลงทะเบียน" in detail
     # The guard: neither the HR record nor the latest order line supports the requested position and level, and

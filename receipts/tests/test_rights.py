@@ -65,6 +65,7 @@ def test_rank_rule_at_its_edges(clock, issue, make_account, category, position_n
     event = refusals().get()
     assert event.actor_id == account.pk
     assert event.data["rule"] == "policy" and event.data["action"] == "issue" and event.data["reason"] == message
+    assert event.target_label == f"ออกใบเสร็จรับเงิน{dict(AUCTION='งานขายทอดตลาด', SCRAP='ค่าของเก่า')[category]} ที่ 4701"
 
 
 @pytest.mark.django_db
