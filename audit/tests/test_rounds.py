@@ -1,6 +1,7 @@
 """Review rounds: opening, answers checked against the facts, completion per office, reminders and escalation."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -276,6 +277,8 @@ def test_round_screens_for_the_centre_and_an_office(client, world, today):
     assert client.post(reverse("audit:round-open"), {"name": "x"}).status_code == 403
     office = client.get(reverse("audit:round-office", args=[review_round.pk, "4701"]))
     assert office.status_code == 200 and "mismatch4701" in office.content.decode()
+    date_boxes = re.findall(r'<input[^>]*name="exception_until"[^>]*>', office.content.decode())
+    assert date_boxes and all("data-thai-date" in box and 'placeholder="15/06/2569"' in box for box in date_boxes)
     assert client.get(reverse("audit:round-office", args=[review_round.pk, "4702"])).status_code == 404
     target = item(review_round, "clean4701", CLEAN)
     client.post(reverse("audit:round-item-decide", args=[target.pk]), {"decision": D.CONFIRMED})
