@@ -170,6 +170,16 @@ def test_findings_remedies_and_policy_refusals_follow_the_active_language(client
     assert "บทบาท “จำหน่ายใบเสร็จรับเงินงานขายทอดตลาด” ตั้งแต่วันที่ 15 มิถุนายน 2569" in account
 
 
+@pytest.mark.django_db
+def test_role_and_level_names_follow_the_active_language(client, make_account):
+    client.force_login(make_account("ISV_FEE_RECEIPT", unit_code="4701", level_code="K2"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert "Fee receipts" in profile and "ออกใบเสร็จรับเงินค่าธรรมเนียมอื่น" not in profile
+    client.post("/i18n/setlang/", {"language": "th", "next": "/"})
+    assert "ออกใบเสร็จรับเงินค่าธรรมเนียมอื่น" in client.get(reverse("accounts:profile")).content.decode()
+
+
 def test_dates_follow_the_active_language_and_keep_the_buddhist_era():
     from core.templatetags.thai import be_date, be_date_long, be_datetime
 

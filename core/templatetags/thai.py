@@ -1,4 +1,4 @@
-"""Template filters for Thai display: Buddhist Era dates, masked national IDs, baht."""
+"""Template filters for Thai display: Buddhist Era dates, masked national IDs, baht, reference names."""
 
 import datetime
 from decimal import Decimal
@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone, translation
 
+from core.names import local_name as _local_name
 from core.national_id import format_national_id, mask_national_id
 from core.thai import baht_in_words, format_be_date
 
@@ -20,6 +21,12 @@ def _local(value):
 
 def _english() -> bool:
     return (translation.get_language() or "").startswith("en")
+
+
+@register.filter
+def local_name(item):
+    """A role's, level's, position's or fee type's name in the active language (core.names.local_name)."""
+    return _local_name(item)
 
 
 @register.filter
