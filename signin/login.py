@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.ratelimit import request_counted
 from core.http import client_ip
-from core.thai import format_be_date
+from core.thai import format_reader_date
 from events.models import Event
 from events.services import event_record
 
@@ -104,7 +104,7 @@ def _deactivated_message(account) -> ValidationError:
           "หรือสำนักการสอบสวนและนิติการ กรมการปกครอง เพื่อขอเปิดใช้งานตามคำสั่งมอบหมาย"),
         code=DEACTIVATED,
         params={
-            "when": format_be_date(timezone.localdate(account.deactivated_at)) if account.deactivated_at else "-",
+            "when": format_reader_date(timezone.localdate(account.deactivated_at)) if account.deactivated_at else "-",
             "by": by, "reason": account.deactivation_reason or "-", "unit": unit,
         },
     )
