@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime
 import json
+from functools import lru_cache
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -74,12 +76,44 @@ class EventFilterForm(forms.Form):
         return qs
 
 
+@lru_cache(maxsize=1)
+def _field_labels() -> dict:
+    """{field name: its verbose name} over the project's models, for the before and after of a logged change."""
+    labels = {}
+    for model in apps.get_models():
+        if model.__module__.split(".")[0] in ("django", "axes", "guardian", "django_otp"):
+            continue
+        for field in model._meta.get_fields():
+            if getattr(field, "verbose_name", None) and field.name not in labels:
+                labels[field.name] = field.verbose_name
+    return labels
+
+
+def _values(change) -> list[tuple[str, object]] | None:
+    """A logged record's values as (what a person calls the field, value); a key no model knows stays as it is."""
+    if not isinstance(change, dict):
+        return None
+    labels = _field_labels()
+    return [(str(labels.get(key, key)), _shown(value)) for key, value in change.items()]
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return _("ใช่") if value else _("ไม่ใช่")
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def describe(event: Event) -> dict:
+    data = event.data if isinstance(event.data, dict) else {}
     return {
         "event": event,
         "label": EVENT_ACTIONS.get(event.action, event.action),
-        "before": event.data.get("before") if isinstance(event.data, dict) else None,
-        "after": event.data.get("after") if isinstance(event.data, dict) else None,
+        "before": _values(data.get("before")),
+        "after": _values(data.get("after")),
         "data": json.dumps(event.data, ensure_ascii=False, indent=1, sort_keys=True),
     }
 

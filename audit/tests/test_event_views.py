@@ -80,3 +80,13 @@ def test_the_log_page_costs_the_same_for_few_and_many_entries(client, make_accou
         event_record(action="accounts.policy.changed", unit=unit("4701"))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get(reverse("events:log")).context["rows"]) == 50
+
+
+@pytest.mark.django_db
+def test_a_logged_change_names_its_fields_as_people_do(client, make_account):
+    event_record(action="receipts.office.updated", target_label="office 4701", unit=unit("4701"),
+                 data={"before": {"trial_mode": True, "no_such_field": 1}, "after": {"trial_mode": False}})
+    client.force_login(make_account("DISTRICT_REVIEWER", unit_code="4701", position_name="เจ้าพนักงานปกครอง"))
+    html = client.get(reverse("events:log")).content.decode()
+    assert "อยู่ในช่วงทดลองใช้งาน: ใช่" in html and "อยู่ในช่วงทดลองใช้งาน: ไม่ใช่" in html
+    assert "trial_mode:" not in html and "no_such_field: 1" in html  # a key no model knows stays as logged
