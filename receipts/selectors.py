@@ -124,11 +124,15 @@ def units_with_receipts(*, viewer: User) -> QuerySet[Unit]:
 @dataclass
 class SummaryRow:
     category: str
-    label: str
     trial: bool
     count: int = 0
     voided: int = 0
     total: Decimal = Decimal("0.00")
+
+    @property
+    def label(self) -> str:
+        # Read when shown: the screen's language on screen, Thai on the printed summary.
+        return str(Category(self.category).label)
 
 
 @dataclass
@@ -176,7 +180,7 @@ def receipt_daily_summary(*, viewer: User, unit: Unit, day: datetime.date) -> Da
             found = aggregates.get((category.value, trial))
             if trial and found is None:
                 continue
-            row = SummaryRow(category=category.value, label=str(category.label), trial=trial)
+            row = SummaryRow(category=category.value, trial=trial)
             if found:
                 row.count, row.voided = found["n"], found["n_voided"]
                 row.total = found["amount"] or Decimal("0.00")

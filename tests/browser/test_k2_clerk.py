@@ -45,7 +45,7 @@ def test_k2_official_is_refused_an_auction_receipt_with_the_reason(journey: Jour
     assert response.status == 403
     journey.check("refused")
     explanation = main.get_by_role("alert").inner_text()
-    assert "ISV_AUCTION_RECEIPT" in explanation and "แต่ระดับตามทะเบียนบุคคลคือ ชำนาญการ (K2)" in explanation
+    assert "“จำหน่ายใบเสร็จรับเงินงานขายทอดตลาด”" in explanation and "แต่ระดับตามทะเบียนบุคคลคือ ชำนาญการ (K2)" in explanation
     assert not Receipt.objects.filter(payer_name="นายประมูล ได้ของ").exists()
     assert Event.objects.filter(action="receipts.receipt.refused", actor_label__contains="palad.k2.4701",
                                 data__rule="policy").exists()
