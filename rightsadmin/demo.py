@@ -17,6 +17,7 @@ from stdnum.th import pin
 from accounts.models import Level, Official, Position, Unit, UnitUserObjectPermission, User
 from rights.models import AssignmentOrder, OrderLine, Role
 from rights.scope import today
+from rights.services import account_deactivate
 
 DEMO_PASSWORD = "demo-pass-2569"
 DEMO_PROVINCES = ("47", "49")
@@ -47,6 +48,7 @@ PERSONAS = [
     Persona("reviewer.47", "ผู้ตรวจสอบสิทธิ์ระดับจังหวัด จังหวัดสกลนคร"),
     Persona("reviewer.49", "ผู้ตรวจสอบสิทธิ์ระดับจังหวัด จังหวัดมุกดาหาร"),
     Persona("admin.central", "ผู้ดูแลระบบส่วนกลาง สำนักการสอบสวนและนิติการ"),
+    Persona("left.4701", "ลาออกแล้ว บัญชีถูกระงับ: เข้าสู่ระบบด้วยรหัสผ่านที่ถูกต้องแล้วจะเห็นว่าถูกระงับโดยใคร และติดต่อใคร"),
 ]
 
 
@@ -220,6 +222,9 @@ def _build_personas_and_problems(world: _World) -> None:
     account = world.account("excess.4701", excess)
     world.assign(excess, account, "ISV_USER", u4701, order=order, start=start)
     world.held.append((account, "ISV_FEE_RECEIPT", u4701))
+    # A leaver the centre has deactivated, who still knows the demo password: the login tells them so, and whom to ask.
+    left = world.official(u4701, "เจ้าพนักงานปกครอง", "K1", status=Official.Status.RESIGNED)
+    world.assign(left, world.account("left.4701", left, password=True), "ISV_USER", u4701, order=order, start=start)
     # QUOTA_EXCEEDED: three informal-debt reporters at 4702, where the policy allows two.
     for n in range(3):
         reporter = world.official(u4702, "พนักงานปกครอง", "O2")
@@ -300,6 +305,8 @@ def demo_world_build() -> dict[str, int]:
         ignore_conflicts=True,
     )
     _grant_reference_data_admin(accounts["admin.central"])
+    account_deactivate(account=accounts["left.4701"], actor=accounts["admin.central"],
+                       reason="ลาออกจากราชการตามทะเบียนบุคคล")
     return {"officials": len(world.officials), "accounts": len(world.accounts), "order_lines": len(lines)}
 
 

@@ -227,3 +227,13 @@ def test_a_forwarded_for_header_is_believed_only_from_our_own_proxies(client, se
                       HTTP_X_FORWARDED_FOR="203.0.113.50").status_code == 429
     assert login_from(client, "127.0.0.1", other.username, PASSWORD,
                       HTTP_X_FORWARDED_FOR="203.0.113.50, 10.47.1.20").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_deactivated_leaver_who_can_see_the_message(client):
+    from rightsadmin.demo import DEMO_PASSWORD, demo_world_build
+
+    demo_world_build()
+    html = login(client, "left.4701", DEMO_PASSWORD).content.decode()
+    assert "_auth_user_id" not in client.session
+    assert "ถูกระงับการใช้งานแล้วเมื่อ" in html and "ลาออกจากราชการตามทะเบียนบุคคล" in html and "อนุชา" in html
