@@ -89,12 +89,23 @@ def _field_labels() -> dict:
     return labels
 
 
-def _values(change) -> list[tuple[str, object]] | None:
-    """A logged record's values as (what a person calls the field, value); a key no model knows stays as it is."""
+@lru_cache(maxsize=64)
+def _model_field_labels(target_type: str) -> dict:
+    """{field name: verbose name} of the event's own target model ("receipts.receiptoffice"), or {}."""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return {}
+    return {field.name: field.verbose_name for field in model._meta.get_fields() if getattr(field, "verbose_name", None)}
+
+
+def _values(change, target_type: str = "") -> list[tuple[str, object]] | None:
+    """A logged record's values as (what a person calls the field, value): the target model's own field names first,
+    then any project model's; a key no model knows stays as it is."""
     if not isinstance(change, dict):
         return None
-    labels = _field_labels()
-    return [(str(labels.get(key, key)), _shown(value)) for key, value in change.items()]
+    own, labels = _model_field_labels(target_type or ""), _field_labels()
+    return [(str(own.get(key) or labels.get(key, key)), _shown(value)) for key, value in change.items()]
 
 
 def _shown(value) -> str:
@@ -112,8 +123,8 @@ def describe(event: Event) -> dict:
     return {
         "event": event,
         "label": EVENT_ACTIONS.get(event.action, event.action),
-        "before": _values(data.get("before")),
-        "after": _values(data.get("after")),
+        "before": _values(data.get("before"), event.target_type),
+        "after": _values(data.get("after"), event.target_type),
         "data": json.dumps(event.data, ensure_ascii=False, indent=1, sort_keys=True),
     }
 

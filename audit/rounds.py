@@ -13,11 +13,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -192,8 +193,9 @@ def round_open(
         changed_accounts += bool(changes)
         # One item per problem: several flags of one code (two excess roles) read as one explanation.
         problems: dict[str, list[str]] = {}
-        for flag in audit.flags:
-            problems.setdefault(flag.code, []).append(flag.explanation)
+        with translation.override(settings.LANGUAGE_CODE):  # stored with the round: Thai, whoever opens it
+            for flag in audit.flags:
+                problems.setdefault(flag.code, []).append(flag.explanation)
         for code, explanations in (problems or {CLEAN: []}).items():
             item = RoundItem(round=review_round, account=account, unit_id=account.registered_unit_id, code=code,
                              explanation="\n".join(explanations), snapshot=snapshot, changes=changes)

@@ -32,7 +32,7 @@ OFFICE_TERMS = (
 )
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e5b]+")
-_TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_TAG = re.compile(r"""(<!--.*?-->|<(?:"[^"]*"|'[^']*'|[^'">])*>)""", re.DOTALL)  # a ">" in quotes is no end
 _RAW_TEXT_TAGS = ("style", "script", "title")  # text that is not laid out as words
 _NAME_SPAN = re.compile(r"""<span\b[^>]*\bclass=["'](?:[^"']*\s)?name[\s"']""")
 

@@ -14,6 +14,7 @@ from django.forms import formset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -619,11 +620,13 @@ class RightsSyncView(MenuRequiredMixin, TemplateView):
         ))
 
     def post(self, request, *args, **kwargs):
-        changes, unit, account, _needs_unit = self.plan(request.POST)
-        wanted = set(request.POST.getlist("change"))
-        # Re-planned now: a change that is no longer due (someone applied it, an order ended) is skipped.
-        chosen = [c for c in changes if c.applicable and c.key in wanted]
-        applied = rights_apply(changes=chosen, actor=request.user, scope=self.scope, ip_address=client_ip(request))
+        # Re-planned in Thai: each change's reason goes into the event log, which is kept in one language.
+        with translation.override(settings.LANGUAGE_CODE):
+            changes, unit, account, _needs_unit = self.plan(request.POST)
+            wanted = set(request.POST.getlist("change"))
+            # Re-planned now: a change that is no longer due (someone applied it, an order ended) is skipped.
+            chosen = [c for c in changes if c.applicable and c.key in wanted]
+            applied = rights_apply(changes=chosen, actor=request.user, scope=self.scope, ip_address=client_ip(request))
         stale = len(wanted) - len(chosen)
         messages.success(request, _("ปรับสิทธิ์แล้ว: ให้สิทธิ์ %(g)d ถอนสิทธิ์ %(r)d")
                          % {"g": applied.granted, "r": applied.revoked})

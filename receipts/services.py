@@ -109,7 +109,8 @@ def receipt_right_check(*, user: User, unit: Unit, category: str, on: datetime.d
     if official.retirement_date is not None and official.retirement_date < on:
         raise ReceiptRefused(RETIRED.format(date=format_be_date(official.retirement_date, long=True)), rule="retired")
     user.official = official  # account_right_at reads position and level from here
-    item = account_right_at(user, role_code, unit, on=on)
+    with translation.override(settings.LANGUAGE_CODE):  # a refusal is logged, and every receipt text is Thai
+        item = account_right_at(user, role_code, unit, on=on)
     if item is None or not item.held:
         role = item.role if item else Role.objects.get(code=role_code)
         raise ReceiptRefused(

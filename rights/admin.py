@@ -8,6 +8,7 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,8 @@ class UserAdmin(AuditedChangesMixin, NoDeleteMixin, DjangoUserAdmin):
         account = self.get_object(request, unquote(id))
         if account is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, id)
+        if not self.has_change_permission(request, account):
+            raise PermissionDenied
         if request.method == "POST":
             event_record(action="admin.password.refused", actor=request.user, target=account,
                          unit=account.registered_unit, ip_address=client_ip(request),

@@ -298,12 +298,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_errors_on_one_line": {"()": "core.log_filters.ClientErrorsOnOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {
-        # A refused request is one line in the log, not a traceback (core.log_filters); it still reaches the console.
-        "django.request": {"filters": ["client_errors_on_one_line"]},
-        "django.security": {"filters": ["client_errors_on_one_line"]},
-    },
+    # A refused request is one line in the log, not a traceback (core.log_filters). On the handler: a logger's own
+    # filter would miss the records of its children (django.security.csrf, django.security.DisallowedHost).
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 

@@ -99,6 +99,9 @@ def test_nobody_sets_another_persons_password_in_the_admin_and_the_attempt_is_lo
     assert "Nw-pass" not in str(Event.objects.values_list("data", flat=True))
     missing = client.get(reverse("admin:auth_user_password_change", args=[999_999]))
     assert missing.status_code == 302 and missing["Location"] == reverse("admin:index")
+    client.force_login(UserFactory(username="staff.only", is_staff=True))  # in the admin, no right to change accounts
+    assert client.post(url, {"password1": "x"}).status_code == 403
+    assert Event.objects.filter(action="admin.password.refused").count() == 1
 
 
 @pytest.mark.django_db

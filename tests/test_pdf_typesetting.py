@@ -75,6 +75,8 @@ def test_word_marking_leaves_tags_styles_and_titles_alone():
     assert (f'<span class="th-word">ผู้ใช้งาน</span>{BREAK}<span class="th-word">ระบบ</span> i-SERVICE'
             in marked)
     assert "span.th-word { white-space: nowrap }" in marked.split("</head>")[0]
+    quoted = mark_word_breaks('<p><a title="x>ไทย" href="#">ไทย</a></p>')  # a ">" inside quotes ends no tag
+    assert quoted == '<p><a title="x>ไทย" href="#"><span class="th-word">ไทย</span></a></p>'
 
 
 @pytest.mark.parametrize(("run", "words"), [

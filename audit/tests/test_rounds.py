@@ -67,6 +67,16 @@ def test_opening_makes_one_item_per_problem_and_one_to_confirm_per_clean_account
 
 
 @pytest.mark.django_db
+def test_a_round_opened_on_the_english_interface_keeps_its_findings_in_thai(world, today):
+    from django.utils import translation
+
+    with translation.override("en"):
+        review_round = open_round(world, today)
+    explanation = item(review_round, "mismatch4701", "LEVEL_MISMATCH").explanation
+    assert explanation.startswith("ระดับที่ลงทะเบียน (") and "differs" not in explanation
+
+
+@pytest.mark.django_db
 def test_only_the_centre_opens_and_dates_are_checked(world, today):
     with pytest.raises(PermissionDenied):
         open_round(world, today, actor=world["rev47"], scope=scope(world["rev47"]))

@@ -253,8 +253,10 @@ def test_record_an_order_then_sync_rights_from_the_screen(client, make_account, 
     sync = client.get(reverse("accounts:rights-sync"))
     change = next(c for c in sync.context["changes"] if c.account == person)
     assert change.action == "grant" and "9/2569" in change.reason
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})  # the log stays Thai whatever the screen's language
     client.post(reverse("accounts:rights-sync"), {"change": [change.key]})
-    assert Event.objects.filter(action="accounts.role.granted", actor=reviewer, target_id=str(person.pk)).exists()
+    granted = Event.objects.get(action="accounts.role.granted", actor=reviewer, target_id=str(person.pk))
+    assert granted.data["reason"].startswith("ปรับสิทธิ์ตามคำสั่ง: คำสั่งที่ 9/2569 มีผลตั้งแต่")
     assert all(c.account != person for c in client.get(reverse("accounts:rights-sync")).context["changes"])
 
 
