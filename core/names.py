@@ -1,6 +1,6 @@
 """Reference names in the reader's language: the Thai name, or the English one on the English interface."""
 
-from django.utils.translation import get_language
+from core.thai import reader_is_english
 
 
 def local_name(item) -> str:
@@ -8,6 +8,6 @@ def local_name(item) -> str:
     if item is None:
         return ""
     english = getattr(item, "name_en", "")
-    if english and (get_language() or "").startswith("en"):
+    if english and reader_is_english():
         return english
     return item.name_th

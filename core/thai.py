@@ -128,11 +128,16 @@ def format_be_date(
     return f"{value.day} {months[value.month - 1]} {be_year(value)}"
 
 
-def format_reader_date(value: datetime.date | datetime.datetime | None, *, long: bool = False) -> str:
-    """format_be_date in the active language: Thai months, or English ones on the English interface."""
+def reader_is_english() -> bool:
+    """Whether the active language is English (the interface's switch); Thai otherwise."""
     from django.utils.translation import get_language
 
-    return format_be_date(value, long=long, english=(get_language() or "").startswith("en"))
+    return (get_language() or "").startswith("en")
+
+
+def format_reader_date(value: datetime.date | datetime.datetime | None, *, long: bool = False) -> str:
+    """format_be_date in the active language: Thai months, or English ones on the English interface."""
+    return format_be_date(value, long=long, english=reader_is_english())
 
 
 def baht_in_words(amount: Decimal) -> str:

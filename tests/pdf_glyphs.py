@@ -170,15 +170,30 @@ def as_typed(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
 
 
+def typed_lines(content: bytes) -> list[str]:
+    """The PDF's lines in the order written (pdftotext -raw), as typed."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout
+    return as_typed(text.decode()).splitlines()
+
+
+def printed_text(html: str) -> str:
+    """The text of the HTML a PDF is made from, without core.thai_lines' word spans and break marks."""
+    import re
+
+    from core.thai_lines import BREAK
+
+    return re.sub(r"<[^>]+>", "", html).replace(BREAK, "")
+
+
 def line_break_errors(content: bytes) -> tuple[int, list[str]]:
     """(Thai line breaks checked, one line per break inside a word) for the PDF `content`."""
     import re
-    import subprocess
 
     from core.thai_lines import dictionary, office_vocabulary, words_of
 
-    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout
-    lines = as_typed(text.decode()).splitlines()
+    lines = typed_lines(content)
     checked, errors = 0, []
     for line, following in zip(lines, lines[1:], strict=False):
         end, start = re.search(r"[\u0e01-\u0e5b]+$", line), re.match(r"[\u0e01-\u0e5b]+", following)

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import require_tool
 from core.thai_lines import BREAK, mark_word_breaks, words_of
-from tests.pdf_glyphs import as_typed, line_break_errors, mark_placement_errors
+from tests.pdf_glyphs import line_break_errors, mark_placement_errors, typed_lines
 
 SAMPLE = ("หน่วยงาน ไชยวงศ์ ที่ทำการปกครอง ผู้ใช้งาน ปลัดอำเภอ ป่า ฝั่ง ฟ้า น้ำ ที่นี่ คุ้มครอง ปู่ ญี่ปุ่น สิทธิ์ "
           "เจ้าพนักงาน ชื่อ เรื่อง กิ่ง ปี่ ฟื้น")
@@ -30,10 +30,7 @@ def weasyprint_pdf(body: str, style: str = "") -> bytes:
 
 
 def pdf_lines(content: bytes) -> list[str]:
-    import subprocess
-
-    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout
-    return as_typed(text.decode()).splitlines()
+    return typed_lines(content)
 
 
 def test_marks_in_place_pass_and_marks_left_unplaced_fail():

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.thai_lines import BREAK
+from tests.pdf_glyphs import printed_text
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -87,7 +87,6 @@ def test_the_committed_mo_is_compiled_from_the_committed_po(po_entries):
 
 
 def test_placeholders_survive_translation(po_entries):
-    import re
 
     placeholder = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
     broken = []
@@ -205,8 +204,7 @@ def printed_html(monkeypatch):
     class CapturedHTML:
         def __init__(self, string, base_url=None):
             seen["html"] = string
-            # The text as a reader sees it: without the word spans and break marks of core.thai_lines.
-            seen["text"] = re.sub(r"<[^>]+>", "", string).replace(BREAK, "")
+            seen["text"] = printed_text(string)  # as a reader sees it, without the word spans
 
         def write_pdf(self):
             return b"%PDF-1.7 captured"

@@ -4,11 +4,11 @@ import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.names import local_name as _local_name
 from core.national_id import format_national_id, mask_national_id
-from core.thai import baht_in_words, format_be_date
+from core.thai import baht_in_words, format_be_date, reader_is_english
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def _local(value):
 
 
 def _english() -> bool:
-    return (translation.get_language() or "").startswith("en")
+    return reader_is_english()
 
 
 @register.filter

@@ -1,7 +1,6 @@
 """The printed receipt: Thai glyphs that come back out of the PDF, amounts in Thai words, ยกเลิก and ทดลอง marks."""
 
 import datetime
-import re
 import subprocess
 import unicodedata
 from decimal import Decimal
@@ -12,11 +11,10 @@ import pytest
 from accounts.models import Unit
 from conftest import require_tool
 from core.thai import baht_in_words
-from core.thai_lines import BREAK
 from receipts.documents import daily_summary_pdf, receipt_pdf
 from receipts.models import ReceiptOffice
 from receipts.services import ItemInput, receipt_void
-from tests.pdf_glyphs import assert_thai_typeset
+from tests.pdf_glyphs import assert_thai_typeset, printed_text
 
 
 def pdf_text(content: bytes) -> str:
@@ -136,5 +134,5 @@ def test_the_receipt_is_thai_in_the_english_interface(client, make_account, issu
     # The printed daily summary too: its categories are the Thai ones, though the screen's summary is in English.
     assert "Auction sales" in client.get("/receipts/daily-summary/").content.decode()
     assert client.get("/receipts/daily-summary/export/pdf/").status_code == 200
-    text = re.sub(r"<[^>]+>", "", printed["html"]).replace(BREAK, "")  # without core.thai_lines' word spans
+    text = printed_text(printed["html"])
     assert "งานขายทอดตลาด" in text and "Auction sales" not in text
